@@ -1,0 +1,7 @@
+#!/usr/bin/env node
+// dvpc's command line. The library is TypeScript run through tsx, so a fresh clone needs no build step.
+import { register } from 'tsx/esm/api';
+
+register();
+const { main } = await import('../lib/cli/main.ts');
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,120 @@
+/**
+ * Schema and form (DVP002–DVP005): every object against its schema and the CRD's CEL rules,
+ * names, duplicates, and the seed's documentation-only keys.
+ */
+import type { ClusterModel } from '../model/cluster-model.ts';
+import { identityKey, type Resource } from '../model/resource.ts';
+import { DVP_KINDS, isDvpGroup, servedVersions } from '../schema/index.ts';
+import { nameProblems } from '../schema/names.ts';
+import { DNS1123_LABEL } from '../schema/common.ts';
+import { diagnose, type Diagnostic } from './diagnostic.ts';
+import { formatPath } from '../model/resource.ts';
+
+/** Keys the seed's documentation shows that the module's schema does not have, with the fix. */
+const SEED_KEYS: Record<string, string> = {
+  'spec.settings.virtualImages.allowedStorageClassNames': 'write it as virtualImages.allowedStorageClassSelector.matchNames (same list)',
+  'spec.settings.virtualDisks.allowedStorageClassNames': 'write it as virtualDisks.allowedStorageClassSelector.matchNames (same list)',
+  'spec.settings.liveMigration.bandwidthPerNode': 'remove it; set the ModuleConfig annotation virtualization.deckhouse.io/bandwidth-per-migration to bandwidthPerNode / maxMigrationsPerNode (the typed API renders this)',
+  'spec.settings.liveMigration.maxMigrationsPerNode': 'remove it; set the ModuleConfig annotations virtualization.deckhouse.io/parallel-inbound-migrations-per-node and …/parallel-outbound-migrations-per-node to this number',
+};
+
+/** Kinds whose names dvpc checks: the module's, the ModuleConfig, Namespace and Secret. */
+function isModelled(r: Resource): boolean {
+  return isDvpGroup(r.apiVersion) || r.kind === 'ModuleConfig' || ((r.kind === 'Namespace' || r.kind === 'Secret') && r.apiVersion === 'v1');
+}
+
+function metaOf(r: Resource): Record<string, unknown> {
+  const m = r.body['metadata'];
+  return m !== null && typeof m === 'object' && !Array.isArray(m) ? (m as Record<string, unknown>) : {};
+}
+
+function checkEnvelope(r: Resource): Diagnostic[] {
+  if (r.apiVersion === '' || r.kind === '') {
+    return [diagnose('DVP002', r, [], 'the object has no apiVersion or kind', 'every manifest needs apiVersion and kind')];
+  }
+  if (!isDvpGroup(r.apiVersion)) return [];
+  const version = r.apiVersion.slice(r.apiVersion.lastIndexOf('/') + 1);
+  if (!(r.kind in DVP_KINDS)) {
+    return [diagnose('DVP002', r, ['kind'], `kind ${r.kind} does not exist in ${r.apiVersion}`, `use one of the module's kinds (${Object.keys(DVP_KINDS).slice(0, 6).join(', ')}, ...)`)];
+  }
+  if (!servedVersions(r.kind).includes(version)) {
+    return [diagnose('DVP002', r, ['apiVersion'], `${r.kind} is not served at ${version}`, `use ${servedVersions(r.kind).map((v) => `virtualization.deckhouse.io/${v}`).join(' or ')}`)];
+  }
+  return [];
+}
+
+function checkNames(r: Resource): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const meta = metaOf(r);
+  const name = meta['name'];
+  const generateName = meta['generateName'];
+  if (typeof name === 'string') {
+    for (const p of nameProblems(r.kind, name)) out.push(diagnose('DVP003', r, ['metadata', 'name'], p, 'use lower-case letters, digits and "-" (Kubernetes names are DNS-1123; for example "cpu-x" instead of "cpuX")'));
+  } else if (typeof generateName === 'string') {
+    for (const p of nameProblems(r.kind, generateName, true)) out.push(diagnose('DVP003', r, ['metadata', 'generateName'], p, 'use lower-case letters, digits and "-"'));
+  } else if (name === undefined) {
+    out.push(diagnose('DVP002', r, ['metadata'], 'metadata.name is missing', 'give the object a name'));
+  }
+  const ns = meta['namespace'];
+  if (typeof ns === 'string' && r.namespace !== undefined && !DNS1123_LABEL.test(ns)) {
+    out.push(diagnose('DVP003', r, ['metadata', 'namespace'], `namespace "${ns}" is not a DNS-1123 label`, 'use lower-case letters, digits and "-", at most 63'));
+  }
+  if (r.kind === 'VirtualMachine') {
+    for (const field of ['labels', 'annotations'] as const) {
+      const map = meta[field];
+      if (map === null || typeof map !== 'object') continue;
+      for (const key of Object.keys(map)) {
+        if (key.includes('kubevirt.io')) {
+          out.push(diagnose('DVP003', r, ['metadata', field, key], `the ${field === 'labels' ? 'label' : 'annotation'} key "${key}" contains "kubevirt.io", which the module forbids on VMs`, 'rename the key (the module reserves the kubevirt.io group for itself)'));
+        }
+      }
+    }
+  }
+  return out;
+}
+
+function checkSchema(model: ClusterModel, r: Resource): Diagnostic[] {
+  const parsed = model.parse(r);
+  if (!parsed || parsed.ok) return [];
+  return parsed.problems.map((p) => {
+    const field = formatPath(p.path);
+    const seed = p.unknownKey !== undefined && r.kind === 'ModuleConfig' ? SEED_KEYS[field] : undefined;
+    if (seed !== undefined) {
+      return diagnose('DVP005', r, p.path, `"${p.unknownKey}" is shown in the seed's documentation but the module's settings have no such key`, seed);
+    }
+    const hint = p.unknownKey !== undefined
+      ? `remove "${p.unknownKey}" or fix its spelling (the API server would drop it and GitOps would show a permanent diff)`
+      : 'change the value to fit the CRD schema';
+    return diagnose('DVP002', r, p.path, p.message, hint);
+  });
+}
+
+/** DVP004: the same group, kind, namespace and name twice; reported on the later one. */
+function checkDuplicates(model: ClusterModel): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const first = new Map<string, Resource>();
+  for (const r of model.resources) {
+    if (r.name === '' || r.name.endsWith('*')) continue;
+    const key = identityKey(r);
+    const earlier = first.get(key);
+    if (!earlier) {
+      first.set(key, r);
+      continue;
+    }
+    const where = earlier.origin.constructPath ?? `${earlier.origin.file}${earlier.origin.line([]) ? `:${earlier.origin.line([])}` : ''}`;
+    out.push(diagnose('DVP004', r, ['metadata', 'name'], `${r.kind} "${r.name}" is defined twice; the first definition is at ${where}`, 'remove one of the two, or rename one'));
+  }
+  return out;
+}
+
+export function checkForm(model: ClusterModel): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const r of model.resources) {
+    const envelope = checkEnvelope(r);
+    out.push(...envelope);
+    if (envelope.length > 0 || !isModelled(r)) continue;
+    out.push(...checkNames(r), ...checkSchema(model, r));
+  }
+  out.push(...checkDuplicates(model));
+  return out;
+}

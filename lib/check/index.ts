@@ -1,0 +1,64 @@
+/**
+ * The checker: every check area over one model, the `--allow` list, and the report's summary.
+ * `npm run synth` and `dvpc check` both come here with the same model type.
+ */
+import type { ClusterModel } from '../model/cluster-model.ts';
+import { CODES } from './codes.ts';
+import type { Diagnostic } from './diagnostic.ts';
+import { checkForm } from './form.ts';
+
+/** A check area: a pure function of the model. */
+export type Check = (model: ClusterModel) => Diagnostic[];
+
+export const CHECKS: readonly Check[] = [checkForm];
+
+export interface Report {
+  readonly diagnostics: Diagnostic[];
+  readonly summary: {
+    readonly files: number;
+    readonly resources: number;
+    readonly errors: number;
+    readonly warnings: number;
+    readonly skipped: string[];
+  };
+}
+
+/** Codes that could not run for lack of an inventory or a baseline. */
+export function skippedCodes(hasInventory: boolean, hasBaseline: boolean): string[] {
+  return Object.entries(CODES)
+    .filter(([code, info]) => {
+      if (code === 'DVP107') return !hasInventory && !hasBaseline;
+      return (info.needs === 'inventory' && !hasInventory) || (info.needs === 'baseline' && !hasBaseline);
+    })
+    .map(([code]) => code);
+}
+
+/** Turns the allowed codes' errors into warnings: how a reviewer approves an intended change. */
+export function applyAllow(diagnostics: readonly Diagnostic[], allow: ReadonlySet<string>): Diagnostic[] {
+  return diagnostics.map((d) => (allow.has(d.code) && d.severity === 'error' ? { ...d, severity: 'warning' as const } : d));
+}
+
+/** Stable order: file, line, code, then message. */
+export function sortDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
+  const key = (d: Diagnostic) => [d.file ?? '', String(d.line ?? 0).padStart(9, '0'), d.code, d.resource ?? '', d.path ?? '', d.message].join('\u0000');
+  return diagnostics
+    .map((d) => ({ d, k: key(d) }))
+    .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0))
+    .map((x) => x.d);
+}
+
+export function runChecks(model: ClusterModel, allow: ReadonlySet<string> = new Set(), extra: readonly Diagnostic[] = []): Report {
+  const raw: Diagnostic[] = [...extra];
+  for (const check of CHECKS) raw.push(...check(model));
+  const diagnostics = sortDiagnostics(applyAllow(raw, allow));
+  return {
+    diagnostics,
+    summary: {
+      files: model.files,
+      resources: model.resources.length,
+      errors: diagnostics.filter((d) => d.severity === 'error').length,
+      warnings: diagnostics.filter((d) => d.severity === 'warning').length,
+      skipped: skippedCodes(model.inventory !== undefined, model.baseline !== undefined),
+    },
+  };
+}

@@ -1,0 +1,116 @@
+/**
+ * Reports for people (text, grouped by file, colour only on a terminal), for programs (the JSON
+ * of SPEC §6) and for code scanning (SARIF 2.1.0, one rule per code).
+ */
+import type { Diagnostic } from '../check/diagnostic.ts';
+import type { Report } from '../check/index.ts';
+import { CODES } from '../check/codes.ts';
+
+export type Format = 'text' | 'json' | 'sarif';
+
+const COLOURS = { red: '\x1b[31m', yellow: '\x1b[33m', dim: '\x1b[2m', bold: '\x1b[1m', reset: '\x1b[0m' };
+
+function paint(on: boolean, colour: keyof typeof COLOURS, text: string): string {
+  return on ? `${COLOURS[colour]}${text}${COLOURS.reset}` : text;
+}
+
+/** Text for people: diagnostics grouped by file, each with its line, code, object, field and hint. */
+export function formatText(report: Report, colour: boolean, title?: string): string {
+  const lines: string[] = [];
+  if (title) lines.push(paint(colour, 'bold', title));
+  const byFile = new Map<string, Diagnostic[]>();
+  for (const d of report.diagnostics) {
+    const key = d.file ?? '(no file)';
+    const list = byFile.get(key);
+    if (list) list.push(d);
+    else byFile.set(key, [d]);
+  }
+  for (const [file, list] of byFile) {
+    lines.push(paint(colour, 'bold', file));
+    for (const d of list) {
+      const sev = d.severity === 'error' ? paint(colour, 'red', 'error  ') : paint(colour, 'yellow', 'warning');
+      const where = [d.resource, d.path].filter(Boolean).join(' ');
+      lines.push(`  ${String(d.line ?? '-').padStart(5)}  ${sev} ${d.code}  ${where ? `${where}: ` : ''}${d.message}`);
+      lines.push(paint(colour, 'dim', `                 hint: ${d.hint}`));
+      if (d.constructPath) lines.push(paint(colour, 'dim', `                 construct: ${d.constructPath}`));
+    }
+  }
+  const s = report.summary;
+  const parts = [`${s.errors} error(s)`, `${s.warnings} warning(s)`, `${s.resources} object(s) in ${s.files} file(s)`];
+  lines.push(`${s.errors > 0 ? paint(colour, 'red', 'FAILED') : 'ok'}: ${parts.join(', ')}`);
+  if (s.skipped.length > 0) lines.push(paint(colour, 'dim', `skipped (need ${skippedNeeds(s.skipped)}): ${s.skipped.join(', ')}`));
+  return `${lines.join('\n')}\n`;
+}
+
+function skippedNeeds(codes: readonly string[]): string {
+  const needs = new Set(codes.map((c) => (c === 'DVP107' ? 'an inventory or a baseline' : CODES[c]?.needs === 'baseline' ? 'a baseline' : 'an inventory')));
+  return [...needs].join(' / ');
+}
+
+function jsonDiagnostic(d: Diagnostic): Record<string, unknown> {
+  const out: Record<string, unknown> = { code: d.code, severity: d.severity, message: d.message, hint: d.hint };
+  if (d.file !== undefined) out['file'] = d.file;
+  if (d.line !== undefined) out['line'] = d.line;
+  if (d.resource !== undefined) out['resource'] = d.resource;
+  if (d.path !== undefined) out['path'] = d.path;
+  if (d.constructPath !== undefined) out['constructPath'] = d.constructPath;
+  return out;
+}
+
+/** The JSON document of SPEC §6. */
+export function formatJson(report: Report): string {
+  return `${JSON.stringify({ diagnostics: report.diagnostics.map(jsonDiagnostic), summary: report.summary })}\n`;
+}
+
+/** SARIF 2.1.0: one rule per code (with its description), one result per diagnostic. */
+export function formatSarif(report: Report): string {
+  const rules = Object.entries(CODES).map(([id, info]) => ({
+    id,
+    name: id,
+    shortDescription: { text: info.title },
+    fullDescription: { text: info.title },
+    defaultConfiguration: { level: info.severity === 'error' ? 'error' : 'warning' },
+  }));
+  const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
+  const results = report.diagnostics.map((d) => ({
+    ruleId: d.code,
+    ruleIndex: ruleIndex.get(d.code) ?? 0,
+    level: d.severity === 'error' ? 'error' : 'warning',
+    message: { text: `${d.resource ? `${d.resource}${d.path ? ` ${d.path}` : ''}: ` : ''}${d.message} (hint: ${d.hint})` },
+    locations: d.file === undefined ? [] : [{
+      physicalLocation: {
+        artifactLocation: { uri: d.file.split('\\').join('/') },
+        ...(d.line !== undefined ? { region: { startLine: d.line } } : {}),
+      },
+      ...(d.resource ? { logicalLocations: [{ fullyQualifiedName: `${d.resource}${d.path ? `/${d.path}` : ''}`, kind: 'resource' }] } : {}),
+    }],
+  }));
+  const sarif = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [{ tool: { driver: { name: 'dvpc', rules } }, results }],
+  };
+  return `${JSON.stringify(sarif, null, 2)}\n`;
+}
+
+export function formatReport(report: Report, format: Format, colour: boolean, title?: string): string {
+  if (format === 'json') return formatJson(report);
+  if (format === 'sarif') return formatSarif(report);
+  return formatText(report, colour, title);
+}
+
+/** Several reports (one per cluster) as one: diagnostics concatenated, summaries added. */
+export function mergeReports(reports: readonly Report[]): Report {
+  const skipped = new Set<string>();
+  for (const r of reports) for (const s of r.summary.skipped) skipped.add(s);
+  return {
+    diagnostics: reports.flatMap((r) => r.diagnostics),
+    summary: {
+      files: reports.reduce((n, r) => n + r.summary.files, 0),
+      resources: reports.reduce((n, r) => n + r.summary.resources, 0),
+      errors: reports.reduce((n, r) => n + r.summary.errors, 0),
+      warnings: reports.reduce((n, r) => n + r.summary.warnings, 0),
+      skipped: [...skipped].sort(),
+    },
+  };
+}

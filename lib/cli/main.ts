@@ -1,0 +1,157 @@
+/**
+ * `dvpc`: synth, check, classes, diff. Exit codes (SPEC §2): 0 no error, 1 an error remains,
+ * 2 a usage error. Bad input never prints a stack trace.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { App } from 'cdk8s';
+import { DvpcError, UsageError } from '../errors.ts';
+import { formatReport, mergeReports, type Format } from './format.ts';
+import { synthesize } from '../synth.ts';
+import { checkPaths } from './check.ts';
+import { CODES } from '../check/codes.ts';
+import type { Report } from '../check/index.ts';
+
+const HELP = `dvpc: a compiler for Deckhouse Virtualization Platform GitOps repositories
+
+Usage:
+  dvpc synth [--app FILE] [--outdir DIR] [--allow CODES] [--format text|json|sarif]
+      Render every Cluster of the app (default stacks/main.ts) into DIR (default dist/,
+      or $CDK8S_OUTDIR), running every check. On any error nothing is written.
+  dvpc check PATH... [--inventory DIR] [--baseline PATH] [--namespace NS] [--allow CODES]
+                     [--format text|json|sarif]
+      Check manifests (files or folders of *.yaml, *.yml, *.json) as one cluster's
+      desired state. Namespaced objects without a namespace are in NS (default "default").
+  dvpc help
+      This text.
+
+Options:
+  --inventory DIR   the cluster as it is (kubectl get -o yaml of nodes, StorageClasses, ...)
+  --baseline PATH   the previous state (a folder of manifests), for destructive-change checks
+  --allow CODES     comma-separated codes whose errors become warnings (e.g. DVP601,DVP603)
+  --format FMT      text (default), json (SPEC §6), or sarif (SARIF 2.1.0)
+
+Exit codes: 0 no error, 1 at least one error, 2 usage error.
+`;
+
+type Flags = Record<string, string | boolean | string[] | undefined>;
+
+function parse(args: string[], options: ParseArgsConfig['options']): { values: Flags; positionals: string[] } {
+  try {
+    const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
+    return { values: values as Flags, positionals };
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+function formatOf(v: unknown): Format {
+  const f = v ?? 'text';
+  if (f !== 'text' && f !== 'json' && f !== 'sarif') throw new UsageError(`--format must be text, json or sarif, not "${String(f)}"`);
+  return f;
+}
+
+function allowOf(v: unknown): Set<string> {
+  if (v === undefined) return new Set();
+  const codes = String(v).split(',').map((c) => c.trim().toUpperCase()).filter((c) => c.length > 0);
+  for (const c of codes) if (!(c in CODES)) throw new UsageError(`--allow: unknown code ${c}`);
+  return new Set(codes);
+}
+
+function mustExist(path: string, what: string): void {
+  if (!existsSync(path)) throw new UsageError(`${what} ${path} does not exist`);
+}
+
+interface Io {
+  readonly out: (s: string) => void;
+  readonly err: (s: string) => void;
+  readonly colour: boolean;
+}
+
+const defaultIo: Io = {
+  out: (s) => process.stdout.write(s),
+  err: (s) => process.stderr.write(s),
+  colour: process.stdout.isTTY === true && !process.env['NO_COLOR'],
+};
+
+async function loadApp(file: string): Promise<App> {
+  mustExist(file, 'app');
+  const mod = (await import(pathToFileURL(resolve(file)).href)) as { default?: unknown };
+  const exported = mod.default;
+  const app = typeof exported === 'function' ? await (exported as () => App | Promise<App>)() : exported;
+  if (app === undefined || app === null || typeof (app as App).synth !== 'function') {
+    throw new UsageError(`${file} must export default a cdk8s App or a function that returns one`);
+  }
+  return app as App;
+}
+
+async function runSynth(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, {
+    app: { type: 'string' }, outdir: { type: 'string' }, allow: { type: 'string' }, format: { type: 'string' },
+  });
+  if (positionals.length > 0) throw new UsageError(`synth takes no positional arguments (got ${positionals.join(' ')})`);
+  const format = formatOf(values['format']);
+  const app = await loadApp(String(values['app'] ?? 'stacks/main.ts'));
+  const result = synthesize(app, { outdir: values['outdir'] as string | undefined, allow: allowOf(values['allow']) });
+  const report: Report = mergeReports(result.clusters.map((c) => c.report));
+  const title = result.written ? undefined : 'synth failed: dist/ was left as it was';
+  if (format !== 'text' || report.diagnostics.length > 0 || !result.written) io.out(formatReport(report, format, io.colour, title));
+  if (format === 'text' && result.written) {
+    io.err(`synthesized ${result.clusters.map((c) => c.cluster).join(', ')}: ${result.files.size} files, ${report.summary.resources} objects\n`);
+  }
+  return report.summary.errors > 0 ? 1 : 0;
+}
+
+async function runCheck(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, {
+    inventory: { type: 'string' }, baseline: { type: 'string' }, namespace: { type: 'string' }, allow: { type: 'string' }, format: { type: 'string' },
+  });
+  if (positionals.length === 0) throw new UsageError('check needs at least one PATH');
+  for (const p of positionals) mustExist(p, 'PATH');
+  const inventory = values['inventory'] as string | undefined;
+  if (inventory !== undefined) mustExist(inventory, 'inventory');
+  const baseline = values['baseline'] as string | undefined;
+  if (baseline !== undefined) mustExist(baseline, 'baseline');
+  const format = formatOf(values['format']);
+  const report = checkPaths(positionals, {
+    inventory,
+    baseline,
+    namespace: (values['namespace'] as string | undefined) ?? 'default',
+    allow: allowOf(values['allow']),
+  });
+  io.out(formatReport(report, format, io.colour));
+  return report.summary.errors > 0 ? 1 : 0;
+}
+
+/** Runs the command line; returns the exit code. */
+export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'synth':
+        return await runSynth(rest, io);
+      case 'check':
+        return await runCheck(rest, io);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        io.out(HELP);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`dvpc: ${e.message}\nRun "dvpc help" for usage.\n`);
+      return 2;
+    }
+    if (e instanceof DvpcError) {
+      io.err(`${e.constructPath ?? '(app)'}\n  error ${e.code}  ${e.field ? `${e.field}: ` : ''}${e.detail}\n  hint: ${e.hint}\nsynth failed: dist/ was left as it was\n`);
+      return 1;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,30 @@
+/**
+ * VirtualMachineIPAddress: a VM address claim, Static (a fixed IP from virtualMachineCIDRs) or Auto.
+ */
+import type { Construct } from 'constructs';
+import { DvpObject, checkName, namespaceOf, validateBody, type NamespacedProps } from './base.ts';
+import { virtualMachineIPAddress } from '../schema/addresses.ts';
+import { V1ALPHA2 } from '../schema/common.ts';
+
+export interface VirtualMachineIPAddressProps extends NamespacedProps {
+  /**
+   * The fixed IPv4 address; it must lie in a virtualMachineCIDR and be neither its first nor last address.
+   * @default none: the module allocates an address (type Auto)
+   */
+  readonly staticIP?: string;
+}
+
+export class VirtualMachineIPAddress extends DvpObject {
+  /** The static address, if any. */
+  readonly staticIP: string | undefined;
+
+  constructor(scope: Construct, id: string, props: VirtualMachineIPAddressProps = {}) {
+    const name = props.name ?? id;
+    const namespace = namespaceOf(scope, props.namespace);
+    const spec = props.staticIP !== undefined ? { type: 'Static', staticIP: props.staticIP } : { type: 'Auto' };
+    super(scope, id, { apiVersion: V1ALPHA2, kind: 'VirtualMachineIPAddress', name, namespace, labels: props.labels, annotations: props.annotations, body: { spec } });
+    checkName(this, 'VirtualMachineIPAddress', name);
+    validateBody(this, virtualMachineIPAddress, { apiVersion: V1ALPHA2, kind: 'VirtualMachineIPAddress', metadata: { name, namespace }, spec });
+    this.staticIP = props.staticIP;
+  }
+}

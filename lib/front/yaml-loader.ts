@@ -1,0 +1,177 @@
+/**
+ * The YAML front door: files and folders of manifests (YAML or JSON) become objects that keep
+ * their file, the line of each field, and the document they came from. Read as kubectl reads
+ * them (YAML 1.1: `yes` is a boolean, `0777` octal; duplicate keys are an error).
+ */
+import { readFileSync, readdirSync, statSync, realpathSync } from 'node:fs';
+import { join, relative, isAbsolute } from 'node:path';
+import { LineCounter, parseAllDocuments, isMap, isSeq, isPair, isScalar, type Document, type Node as YamlNode } from 'yaml';
+import type { FieldPath } from '../render/yaml-emit.ts';
+import type { JsonObject, Origin } from '../model/resource.ts';
+import { fileDiagnostic, type Diagnostic } from '../check/diagnostic.ts';
+
+export interface LoadedObject {
+  readonly body: JsonObject;
+  readonly origin: Origin;
+}
+
+export interface LoadedFiles {
+  readonly objects: LoadedObject[];
+  readonly diagnostics: Diagnostic[];
+  /** Number of files read. */
+  readonly files: number;
+}
+
+/** Files larger than this are not read: no manifest is, and it protects the checker's memory. */
+export const MAX_FILE_BYTES = 64 * 1024 * 1024;
+/** YAML aliases beyond this many resolved nodes are an alias bomb, not a manifest. */
+const MAX_ALIAS_COUNT = 10_000;
+const MANIFEST_EXT = /\.(ya?ml|json)$/i;
+
+/** A path as the user should read it: relative to the working directory when inside it. */
+export function displayPath(p: string): string {
+  const rel = relative(process.cwd(), p);
+  return rel.length > 0 && !rel.startsWith('..') && !isAbsolute(rel) ? rel : p;
+}
+
+class YamlOrigin implements Origin {
+  constructor(
+    readonly file: string,
+    private readonly doc: Document.Parsed,
+    private readonly base: FieldPath,
+    private readonly lines: LineCounter,
+  ) {}
+
+  line(path: FieldPath): number | undefined {
+    let node: unknown = this.doc.contents;
+    let offset = (node as YamlNode | null)?.range?.[0];
+    for (const seg of [...this.base, ...path]) {
+      if (isMap(node)) {
+        const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
+        if (!pair) break;
+        offset = (pair.key as YamlNode).range?.[0] ?? offset;
+        node = pair.value;
+      } else if (isSeq(node) && typeof seg === 'number') {
+        const item = node.items[seg] as YamlNode | undefined;
+        if (!item) break;
+        offset = item.range?.[0] ?? offset;
+        node = item;
+      } else {
+        break;
+      }
+    }
+    return offset === undefined ? undefined : this.lines.linePos(offset).line;
+  }
+}
+
+function isObject(v: unknown): v is JsonObject {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** Parses one file's text into objects; problems become DVP001 with the line. */
+export function parseManifestText(text: string, file: string): { objects: LoadedObject[]; diagnostics: Diagnostic[] } {
+  const objects: LoadedObject[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const lines = new LineCounter();
+  let docs: Document.Parsed[];
+  try {
+    docs = parseAllDocuments(text.replace(/^\uFEFF/, ''), { version: '1.1', lineCounter: lines, uniqueKeys: true, prettyErrors: false }) as Document.Parsed[];
+  } catch (e) {
+    diagnostics.push(fileDiagnostic('DVP001', file, undefined, `cannot parse: ${(e as Error).message}`, 'fix the YAML syntax'));
+    return { objects, diagnostics };
+  }
+  if (!Array.isArray(docs)) docs = [];
+  for (const doc of docs) {
+    const err = doc.errors[0];
+    if (err) {
+      const line = err.pos ? lines.linePos(err.pos[0]).line : undefined;
+      diagnostics.push(fileDiagnostic('DVP001', file, line, `not valid YAML: ${err.message.split('\n')[0]}`, 'fix the YAML syntax at that line (indentation, quoting, duplicate keys)'));
+      continue;
+    }
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (e) {
+      const line = doc.contents?.range ? lines.linePos(doc.contents.range[0]).line : undefined;
+      diagnostics.push(fileDiagnostic('DVP001', file, line, `cannot read document: ${(e as Error).message}`, 'remove the excessive aliases (a YAML alias bomb is not a manifest)'));
+      continue;
+    }
+    if (value === null || value === undefined) continue;
+    if (!isObject(value)) {
+      const line = doc.contents?.range ? lines.linePos(doc.contents.range[0]).line : undefined;
+      diagnostics.push(fileDiagnostic('DVP001', file, line, `a document is ${Array.isArray(value) ? 'a list' : `the scalar ${JSON.stringify(value)}`}, not a Kubernetes object`, 'each YAML document must be a mapping with apiVersion and kind'));
+      continue;
+    }
+    const items = value['items'];
+    if (typeof value['kind'] === 'string' && value['kind'].endsWith('List') && Array.isArray(items)) {
+      items.forEach((item, i) => {
+        if (isObject(item)) objects.push({ body: item, origin: new YamlOrigin(file, doc, ['items', i], lines) });
+      });
+      continue;
+    }
+    objects.push({ body: value, origin: new YamlOrigin(file, doc, [], lines) });
+  }
+  return { objects, diagnostics };
+}
+
+/** Every manifest file under the given paths (files as named; folders recursively), sorted. */
+export function manifestFiles(paths: readonly string[], diagnostics: Diagnostic[]): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  const walk = (p: string, explicit: boolean) => {
+    let real: string;
+    try {
+      real = realpathSync(p);
+    } catch (e) {
+      diagnostics.push(fileDiagnostic('DVP001', displayPath(p), undefined, `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'fix or remove the broken link or file'));
+      return;
+    }
+    if (seen.has(real)) return; // a symlink loop, or the same file twice
+    seen.add(real);
+    const st = statSync(real);
+    if (st.isDirectory()) {
+      let entries: string[];
+      try {
+        entries = readdirSync(p).sort();
+      } catch (e) {
+        diagnostics.push(fileDiagnostic('DVP001', displayPath(p), undefined, `cannot list folder: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'check the folder permissions'));
+        return;
+      }
+      for (const name of entries) {
+        if (name.startsWith('.') || name === 'node_modules') continue;
+        walk(join(p, name), false);
+      }
+    } else if (explicit || MANIFEST_EXT.test(p)) {
+      out.push(p);
+    }
+  };
+  for (const p of paths) walk(p, true);
+  return out;
+}
+
+/** Reads and parses every manifest under the paths. Unreadable files are DVP001, never a crash. */
+export function loadManifests(paths: readonly string[]): LoadedFiles {
+  const diagnostics: Diagnostic[] = [];
+  const objects: LoadedObject[] = [];
+  const files = manifestFiles(paths, diagnostics);
+  for (const f of files) {
+    const shown = displayPath(f);
+    let text: string;
+    try {
+      if (statSync(f).size > MAX_FILE_BYTES) {
+        diagnostics.push(fileDiagnostic('DVP001', shown, undefined, `the file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB`, 'split it; no manifest file is this large'));
+        continue;
+      }
+      const buf = readFileSync(f);
+      text = new TextDecoder('utf-8', { fatal: true }).decode(buf);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      diagnostics.push(fileDiagnostic('DVP001', shown, undefined, code ? `cannot read: ${code}` : 'the file is not UTF-8 text', code ? 'check the file permissions' : 'save the file as UTF-8'));
+      continue;
+    }
+    const parsed = parseManifestText(text, shown);
+    objects.push(...parsed.objects);
+    diagnostics.push(...parsed.diagnostics);
+  }
+  return { objects, diagnostics, files: files.length };
+}

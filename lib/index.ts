@@ -1,0 +1,15 @@
+/** dvpc's typed API: constructs for every DVP resource, the synth pipeline, and the checker. */
+export { Cluster, type ClusterProps } from './constructs/cluster.ts';
+export { Project, type ProjectProps } from './constructs/project.ts';
+export { VirtualizationModule, MIGRATION_ANNOTATIONS, type VirtualizationModuleProps, type DvcrProps, type StorageClassPolicyProps, type LiveMigrationProps } from './constructs/virtualization-module.ts';
+export { DataSource, type HttpSourceOptions, type ContainerImageSourceOptions, type SourceObject } from './constructs/image-source.ts';
+export { ClusterVirtualImage, VirtualImage, type Image, type ClusterVirtualImageProps, type VirtualImageProps } from './constructs/images.ts';
+export { VirtualMachineClass, Cpu, type SizingPolicy, type VirtualMachineClassProps } from './constructs/vm-class.ts';
+export { VirtualDisk, type VirtualDiskProps } from './constructs/virtual-disk.ts';
+export { VirtualMachineIPAddress, type VirtualMachineIPAddressProps } from './constructs/ip-address.ts';
+export { VirtualMachine, Provisioning, CLOUD_INIT_SECRET_TYPE, SYSPREP_SECRET_TYPE, type VirtualMachineProps, type BlockDevice, type NewDisk } from './constructs/virtual-machine.ts';
+export type { ObjectProps, NamespacedProps } from './constructs/base.ts';
+export { synthesize, type SynthOptions, type SynthResult } from './synth.ts';
+export { checkPaths, type CheckOptions } from './cli/check.ts';
+export { DvpcError } from './errors.ts';
+export type { Diagnostic } from './check/diagnostic.ts';

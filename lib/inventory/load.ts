@@ -1,0 +1,172 @@
+/**
+ * The inventory: what the cluster already is (SPEC §3), read from a folder of objects as kubectl
+ * prints them. Unknown kinds are ignored; a malformed file is a diagnostic, never a crash.
+ */
+import { parse as parseYaml } from 'yaml';
+import { loadManifests } from '../front/yaml-loader.ts';
+import { fileDiagnostic, type Diagnostic } from '../check/diagnostic.ts';
+import { toResource, type JsonObject, type Resource } from '../model/resource.ts';
+import { parseQuantity, toMilli, toUnits } from '../quantity.ts';
+import type { Inventory, InventoryNode, InventoryLease, Taint } from './types.ts';
+
+export type { Inventory, InventoryNode, InventoryLease, Taint } from './types.ts';
+
+function obj(v: unknown): JsonObject {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as JsonObject) : {};
+}
+function strMap(v: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, val] of Object.entries(obj(v))) if (typeof val === 'string') out[k] = val;
+  return out;
+}
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+function readNode(body: JsonObject): InventoryNode {
+  const meta = obj(body['metadata']);
+  const spec = obj(body['spec']);
+  const status = obj(body['status']);
+  const taints: Taint[] = (Array.isArray(spec['taints']) ? spec['taints'] : []).map((t) => {
+    const o = obj(t);
+    return { key: str(o['key']) ?? '', value: str(o['value']), effect: str(o['effect']) ?? '' };
+  });
+  const addresses = (Array.isArray(status['addresses']) ? status['addresses'] : []).map((a) => ({ type: str(obj(a)['type']) ?? '', address: str(obj(a)['address']) ?? '' }));
+  const alloc = obj(status['allocatable']);
+  const cpu = alloc['cpu'];
+  const memory = alloc['memory'];
+  const cpuQ = typeof cpu === 'string' || typeof cpu === 'number' ? parseQuantity(cpu) : undefined;
+  const memQ = typeof memory === 'string' || typeof memory === 'number' ? parseQuantity(memory) : undefined;
+  return {
+    name: str(meta['name']) ?? '',
+    labels: strMap(meta['labels']),
+    taints,
+    unschedulable: spec['unschedulable'] === true,
+    addresses,
+    allocatableMilliCpu: cpuQ ? toMilli(cpuQ) : undefined,
+    allocatableMemory: memQ ? toUnits(memQ) : undefined,
+  };
+}
+
+/** `ip-10-66-10-5` → `10.66.10.5`, as the module names leases. */
+export function leaseNameToIp(name: string): string | undefined {
+  const m = /^ip-(\d{1,3})-(\d{1,3})-(\d{1,3})-(\d{1,3})$/.exec(name);
+  if (!m) return undefined;
+  const parts = m.slice(1).map(Number);
+  return parts.every((n) => n <= 255) ? parts.join('.') : undefined;
+}
+
+function readClusterConfiguration(body: JsonObject, inv: MutableInventory): void {
+  inv.podSubnetCIDR = str(body['podSubnetCIDR']) ?? inv.podSubnetCIDR;
+  inv.serviceSubnetCIDR = str(body['serviceSubnetCIDR']) ?? inv.serviceSubnetCIDR;
+  inv.kubernetesVersion = str(body['kubernetesVersion']) ?? inv.kubernetesVersion;
+}
+
+type MutableInventory = { -readonly [K in keyof Inventory]: Inventory[K] };
+
+/** Loads every inventory file under `dir`. */
+export function loadInventory(dir: string): Inventory {
+  const loaded = loadManifests([dir]);
+  const diagnostics: Diagnostic[] = [...loaded.diagnostics];
+  const inv: MutableInventory = {
+    dir,
+    files: loaded.files,
+    nodes: [],
+    storageClasses: new Map(),
+    nodeNetworks: [],
+    nodeGroups: new Map(),
+    classes: [],
+    leases: [],
+    moduleConfig: undefined,
+    podSubnetCIDR: undefined,
+    serviceSubnetCIDR: undefined,
+    kubernetesVersion: undefined,
+    diagnostics,
+  };
+  for (const { body, origin } of loaded.objects) {
+    const kind = str(body['kind']);
+    const apiVersion = str(body['apiVersion']) ?? '';
+    const meta = obj(body['metadata']);
+    const name = str(meta['name']) ?? '';
+    switch (kind) {
+      case 'Node':
+        inv.nodes.push(readNode(body));
+        break;
+      case 'StorageClass':
+        inv.storageClasses.set(name, {
+          name,
+          provisioner: str(body['provisioner']),
+          labels: strMap(meta['labels']),
+          isDefault: strMap(meta['annotations'])['storageclass.kubernetes.io/is-default-class'] === 'true',
+        });
+        break;
+      case 'ClusterConfiguration':
+        readClusterConfiguration(body, inv);
+        break;
+      case 'StaticClusterConfiguration':
+        for (const c of Array.isArray(body['internalNetworkCIDRs']) ? body['internalNetworkCIDRs'] : []) if (typeof c === 'string') inv.nodeNetworks.push(c);
+        break;
+      case 'Secret': {
+        if (name !== 'd8-cluster-configuration' || str(meta['namespace']) !== 'kube-system') break;
+        const data = obj(body['data']);
+        const raw = str(data['cluster-configuration.yaml']);
+        if (!raw) break;
+        try {
+          readClusterConfiguration(obj(parseYaml(Buffer.from(raw, 'base64').toString('utf8'))), inv);
+        } catch (e) {
+          diagnostics.push(fileDiagnostic('DVP001', origin.file, origin.line([]), `the cluster configuration in Secret kube-system/d8-cluster-configuration cannot be read: ${(e as Error).message}`, 'export the Secret again with kubectl get -o yaml'));
+        }
+        break;
+      }
+      case 'NodeGroup':
+        inv.nodeGroups.set(name, { name, fencingMode: str(obj(obj(body['spec'])['fencing'])['mode']) });
+        break;
+      case 'VirtualMachineClass':
+        if (apiVersion.startsWith('virtualization.deckhouse.io/')) inv.classes.push(toResource(body, origin, 'default'));
+        break;
+      case 'VirtualMachineIPAddressLease': {
+        const ref = obj(obj(body['spec'])['virtualMachineIPAddressRef']);
+        const lease: InventoryLease = {
+          name,
+          ip: leaseNameToIp(name),
+          claim: str(ref['name']) !== undefined ? { name: str(ref['name']) ?? '', namespace: str(ref['namespace']) ?? '' } : undefined,
+          released: str(obj(body['status'])['phase']) === 'Released',
+        };
+        inv.leases.push(lease);
+        break;
+      }
+      case 'ModuleConfig':
+        if (name === 'virtualization') inv.moduleConfig = toResource(body, origin, 'default');
+        break;
+      default:
+        break;
+    }
+  }
+  return inv;
+}
+
+/** Label families the module reads (each counts only with the value "true"); kubevirt spellings too. */
+const CPU_FEATURE = /^cpu-feature\.node\.(?:virtualization\.deckhouse\.io|kubevirt\.io)\/(.+)$/;
+const CPU_MODEL = /^cpu-model\.node\.(?:virtualization\.deckhouse\.io|kubevirt\.io)\/(.+)$/;
+const HOST_MODEL = /^host-model-cpu\.node\.(?:virtualization\.deckhouse\.io|kubevirt\.io)\/(.+)$/;
+export const KVM_ENABLED = 'virtualization.deckhouse.io/kvm-enabled';
+
+function labelled(node: InventoryNode, re: RegExp): string[] {
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(node.labels)) {
+    const m = re.exec(k);
+    if (m && v === 'true') out.push(m[1] as string);
+  }
+  return [...new Set(out)].sort();
+}
+
+export const cpuFeatures = (n: InventoryNode): string[] => labelled(n, CPU_FEATURE);
+export const cpuModels = (n: InventoryNode): string[] => labelled(n, CPU_MODEL);
+export const hostModels = (n: InventoryNode): string[] => labelled(n, HOST_MODEL);
+
+/** Whether any inventory file was read and gave objects the checks can use. */
+export function isEmptyInventory(inv: Inventory): boolean {
+  return inv.nodes.length === 0 && inv.storageClasses.size === 0 && inv.leases.length === 0 && inv.classes.length === 0 && inv.moduleConfig === undefined;
+}
+
+export type { Resource };

@@ -1,0 +1,181 @@
+/**
+ * Where each object of a cluster is written inside `dist/<cluster>/` (SPEC §4):
+ *
+ *   cluster/                     cluster-scoped objects (ModuleConfig, classes, ClusterVirtualImages)
+ *   namespaces/<ns>/             one project's objects, its Namespace included
+ *   namespaces/<ns>/common/      ...of a project too large for one folder: what is not tied to a VM
+ *   namespaces/<ns>/shard-NN/    ...and its VMs, each with its disks, address and attachments
+ *
+ * kustomize (what Flux runs) grows worse than quadratically with one build's size, so a folder
+ * holds at most about 1,000 VMs' worth of objects. Shards are chosen by a hash of the VM name
+ * over a power-of-two shard count: adding or removing a VM touches only its own shard, and when
+ * a project doubles, each shard splits in two instead of everything moving.
+ */
+import { compareObjects, kindFile, kindRank } from './order.ts';
+import type { JsonObject } from '../model/resource.ts';
+
+/** A rendered object, ready to be placed. */
+export interface PlacedObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly name: string;
+  readonly namespace: string | undefined;
+  readonly body: JsonObject;
+  readonly constructPath?: string | undefined;
+}
+
+export interface LayoutFile<T extends PlacedObject = PlacedObject> {
+  /** File name inside its folder. */
+  readonly name: string;
+  /** Objects in dvpc's order. */
+  readonly objects: T[];
+}
+
+export interface LayoutFolder<T extends PlacedObject = PlacedObject> {
+  /** Folder path relative to the cluster's folder, with '/' separators. */
+  readonly path: string;
+  readonly files: LayoutFile<T>[];
+}
+
+/** VMs per folder before a project is sharded. */
+export const VMS_PER_FOLDER = 1000;
+/** Objects per folder before a project is sharded, for projects with few VMs but many objects. */
+export const OBJECTS_PER_FOLDER = 5000;
+/** The average number of VMs a shard is sized for, leaving room for the hash's unevenness. */
+const VMS_PER_SHARD_TARGET = 800;
+
+/** FNV-1a, 32 bits: a stable, fast, well-spread hash of a name. */
+export function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+function shardCount(vms: number, objects: number): number {
+  const units = Math.max(Math.ceil(vms / VMS_PER_SHARD_TARGET), Math.ceil(objects / (OBJECTS_PER_FOLDER * 0.8)));
+  let s = 1;
+  while (s < units) s *= 2;
+  return s;
+}
+
+function strArr(v: unknown): unknown[] {
+  return Array.isArray(v) ? v : [];
+}
+
+function specOf(o: PlacedObject): Record<string, unknown> {
+  const s = o.body['spec'];
+  return s !== null && typeof s === 'object' && !Array.isArray(s) ? (s as Record<string, unknown>) : {};
+}
+
+/**
+ * The VM each object of a namespace belongs with: a VM's disks (blockDeviceRefs), its address
+ * claim, its attachments, and a Secret only it uses. Objects shared or tied to no VM map to none.
+ */
+function ownerVms(objects: readonly PlacedObject[]): Map<PlacedObject, string> {
+  const owner = new Map<PlacedObject, string>();
+  const byKey = new Map<string, PlacedObject>();
+  for (const o of objects) byKey.set(`${o.kind}/${o.name}`, o);
+  const secretUsers = new Map<string, Set<string>>();
+  for (const vm of objects) {
+    if (vm.kind !== 'VirtualMachine') continue;
+    owner.set(vm, vm.name);
+    const spec = specOf(vm);
+    for (const ref of strArr(spec['blockDeviceRefs'])) {
+      const r = ref as { kind?: unknown; name?: unknown };
+      if (r.kind === 'VirtualDisk' && typeof r.name === 'string') {
+        const disk = byKey.get(`VirtualDisk/${r.name}`);
+        if (disk && !owner.has(disk)) owner.set(disk, vm.name);
+      }
+    }
+    const ip = spec['virtualMachineIPAddressName'];
+    if (typeof ip === 'string') {
+      const claim = byKey.get(`VirtualMachineIPAddress/${ip}`);
+      if (claim && !owner.has(claim)) owner.set(claim, vm.name);
+    }
+    const prov = spec['provisioning'] as { userDataRef?: { name?: unknown }; sysprepRef?: { name?: unknown } } | undefined;
+    const secretName = prov?.userDataRef?.name ?? prov?.sysprepRef?.name;
+    if (typeof secretName === 'string') {
+      const users = secretUsers.get(secretName) ?? new Set<string>();
+      users.add(vm.name);
+      secretUsers.set(secretName, users);
+    }
+  }
+  for (const [secretName, users] of secretUsers) {
+    const secret = byKey.get(`Secret/${secretName}`);
+    if (secret && users.size === 1) owner.set(secret, [...users][0] as string);
+  }
+  for (const o of objects) {
+    const vmName = specOf(o)['virtualMachineName'];
+    if (o.kind === 'VirtualMachineBlockDeviceAttachment' && typeof vmName === 'string') owner.set(o, vmName);
+  }
+  return owner;
+}
+
+/** Objects that go to a shard by their own name when no VM claims them. */
+const SHARDED_ALONE = new Set(['VirtualDisk', 'VirtualMachineIPAddress', 'VirtualMachineBlockDeviceAttachment', 'VirtualMachine']);
+
+function folderOfNamespace<T extends PlacedObject>(ns: string, objects: readonly T[]): Map<string, T[]> {
+  const folders = new Map<string, T[]>();
+  const push = (path: string, o: T) => {
+    const list = folders.get(path);
+    if (list) list.push(o);
+    else folders.set(path, [o]);
+  };
+  const vms = objects.filter((o) => o.kind === 'VirtualMachine').length;
+  const base = `namespaces/${ns}`;
+  if (vms <= VMS_PER_FOLDER && objects.length <= OBJECTS_PER_FOLDER) {
+    for (const o of objects) push(base, o);
+    return folders;
+  }
+  const shards = shardCount(vms, objects.length);
+  const width = String(shards - 1).length;
+  const owner = ownerVms(objects);
+  for (const o of objects) {
+    const vm = owner.get(o);
+    const key = vm ?? (SHARDED_ALONE.has(o.kind) ? `${o.kind}/${o.name}` : undefined);
+    if (key === undefined) push(`${base}/common`, o);
+    else push(`${base}/shard-${String(fnv1a(key) % shards).padStart(width, '0')}`, o);
+  }
+  return folders;
+}
+
+/** Places a cluster's objects into folders and files, everything in dvpc's fixed order. */
+export function layout<T extends PlacedObject>(objects: readonly T[]): LayoutFolder<T>[] {
+  const clusterScoped: T[] = [];
+  const byNamespace = new Map<string, T[]>();
+  for (const o of objects) {
+    // A project's Namespace travels with the project's folder, so that a project is one unit.
+    const ns = o.kind === 'Namespace' && o.apiVersion === 'v1' ? o.name : o.namespace;
+    if (ns === undefined) {
+      clusterScoped.push(o);
+    } else {
+      const list = byNamespace.get(ns);
+      if (list) list.push(o);
+      else byNamespace.set(ns, [o]);
+    }
+  }
+  const folders = new Map<string, T[]>();
+  if (clusterScoped.length > 0) folders.set('cluster', clusterScoped);
+  for (const [ns, list] of byNamespace) {
+    for (const [path, objs] of folderOfNamespace(ns, list)) folders.set(path, objs);
+  }
+  return [...folders.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([path, objs]) => ({ path, files: filesOf(objs) }));
+}
+
+function filesOf<T extends PlacedObject>(objects: readonly T[]): LayoutFile<T>[] {
+  const byFile = new Map<string, T[]>();
+  for (const o of [...objects].sort(compareObjects)) {
+    const name = kindFile(o.kind);
+    const list = byFile.get(name);
+    if (list) list.push(o);
+    else byFile.set(name, [o]);
+  }
+  return [...byFile.entries()]
+    .map(([name, objs]) => ({ name, objects: objs }))
+    .sort((a, b) => kindRank(a.objects[0]?.kind ?? '') - kindRank(b.objects[0]?.kind ?? '') || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}

@@ -1,0 +1,82 @@
+/**
+ * The schema registry: which zod schema checks an object of a given apiVersion and kind, and what
+ * dvpc knows about each kind (scope). Kinds not listed here pass through unchecked.
+ */
+import type { z } from 'zod';
+import { GROUP } from './common.ts';
+import { clusterVirtualImage, virtualImage } from './images.ts';
+import { virtualDisk } from './virtual-disk.ts';
+import { virtualMachineClassV1alpha2, virtualMachineClassV1alpha3 } from './vm-class.ts';
+import { virtualMachine } from './virtual-machine.ts';
+import { virtualMachineBlockDeviceAttachment, virtualMachineIPAddress, virtualMachineIPAddressLease } from './addresses.ts';
+import { moduleConfig } from './module-config.ts';
+import { namespace, secret } from './core.ts';
+
+const SCHEMAS: Record<string, z.ZodType> = {
+  [`${GROUP}/v1alpha2/ClusterVirtualImage`]: clusterVirtualImage,
+  [`${GROUP}/v1alpha2/VirtualImage`]: virtualImage,
+  [`${GROUP}/v1alpha2/VirtualDisk`]: virtualDisk,
+  [`${GROUP}/v1alpha2/VirtualMachineClass`]: virtualMachineClassV1alpha2,
+  [`${GROUP}/v1alpha3/VirtualMachineClass`]: virtualMachineClassV1alpha3,
+  [`${GROUP}/v1alpha2/VirtualMachine`]: virtualMachine,
+  [`${GROUP}/v1alpha2/VirtualMachineIPAddress`]: virtualMachineIPAddress,
+  [`${GROUP}/v1alpha2/VirtualMachineIPAddressLease`]: virtualMachineIPAddressLease,
+  [`${GROUP}/v1alpha2/VirtualMachineBlockDeviceAttachment`]: virtualMachineBlockDeviceAttachment,
+  'deckhouse.io/v1alpha1/ModuleConfig': moduleConfig,
+  'v1/Namespace': namespace,
+  'v1/Secret': secret,
+};
+
+/** Every kind of the module's API group, with its scope (from the CRDs). */
+export const DVP_KINDS: Record<string, 'Cluster' | 'Namespaced'> = {
+  ClusterVirtualImage: 'Cluster',
+  VirtualMachineClass: 'Cluster',
+  VirtualMachineIPAddressLease: 'Cluster',
+  VirtualMachineMACAddressLease: 'Cluster',
+  NodeUSBDevice: 'Cluster',
+  VirtualImage: 'Namespaced',
+  VirtualDisk: 'Namespaced',
+  VirtualDiskSnapshot: 'Namespaced',
+  VirtualMachine: 'Namespaced',
+  VirtualMachineIPAddress: 'Namespaced',
+  VirtualMachineMACAddress: 'Namespaced',
+  VirtualMachineBlockDeviceAttachment: 'Namespaced',
+  VirtualMachineOperation: 'Namespaced',
+  VirtualMachineSnapshot: 'Namespaced',
+  VirtualMachineSnapshotOperation: 'Namespaced',
+  VirtualMachinePool: 'Namespaced',
+  USBDevice: 'Namespaced',
+};
+
+/** Versions each DVP kind is served at; anything else is not served by the module. */
+export function servedVersions(kind: string): string[] {
+  if (kind === 'VirtualMachineClass') return ['v1alpha2', 'v1alpha3'];
+  return kind in DVP_KINDS ? ['v1alpha2'] : [];
+}
+
+const CLUSTER_SCOPED_CORE = new Set(['Namespace', 'Node', 'StorageClass', 'ModuleConfig', 'NodeGroup', 'ClusterRole', 'ClusterRoleBinding', 'PersistentVolume', 'CustomResourceDefinition', 'PriorityClass']);
+
+/** Whether objects of this kind live outside namespaces. */
+export function isClusterScoped(apiVersion: string, kind: string): boolean {
+  if (apiVersion.startsWith(`${GROUP}/`)) return DVP_KINDS[kind] === 'Cluster';
+  return CLUSTER_SCOPED_CORE.has(kind);
+}
+
+/** The schema for an object, or undefined when dvpc does not model that apiVersion and kind. */
+export function schemaFor(apiVersion: string, kind: string): z.ZodType | undefined {
+  return SCHEMAS[`${apiVersion}/${kind}`];
+}
+
+export function isDvpGroup(apiVersion: string): boolean {
+  return apiVersion.startsWith(`${GROUP}/`);
+}
+
+export * from './common.ts';
+export * from './data-source.ts';
+export * from './images.ts';
+export * from './virtual-disk.ts';
+export * from './vm-class.ts';
+export * from './virtual-machine.ts';
+export * from './addresses.ts';
+export * from './module-config.ts';
+export * from './core.ts';

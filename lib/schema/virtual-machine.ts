@@ -1,0 +1,145 @@
+/** VirtualMachine (virtualization.deckhouse.io/v1alpha2). */
+import { z } from 'zod';
+import { V1ALPHA2, labelSelector, nodeSelectorTerm, quantityString, resource, toleration } from './common.ts';
+import { BLOCK_DEVICE_KINDS } from './addresses.ts';
+
+const secretRef = z.strictObject({
+  kind: z.enum(['Secret']).default('Secret'),
+  name: z.string().min(1),
+});
+
+export const PROVISIONING_TYPES = ['UserData', 'UserDataRef', 'SysprepRef'] as const;
+
+export const provisioning = z.strictObject({
+  type: z.enum(PROVISIONING_TYPES),
+  userData: z.string().superRefine((s, ctx) => {
+    // CEL size() of a string counts code points.
+    if ([...s].length > 2048) ctx.addIssue({ code: 'custom', message: '`userData` exceeds 2048 byte limit; should use `userDataRef` for larger data.' });
+  }).optional(),
+  userDataRef: secretRef.optional(),
+  sysprepRef: secretRef.optional(),
+}).superRefine((p, ctx) => {
+  // The CRD's oneOf: exactly the member that matches `type`, and no other.
+  const member = { UserData: 'userData', UserDataRef: 'userDataRef', SysprepRef: 'sysprepRef' } as const;
+  const wanted = member[p.type];
+  if (p[wanted] === undefined) {
+    ctx.addIssue({ code: 'custom', path: [wanted], message: `provisioning type ${p.type} requires ${wanted}` });
+  }
+  for (const other of Object.values(member)) {
+    if (other !== wanted && p[other] !== undefined) {
+      ctx.addIssue({ code: 'custom', path: [other], message: `provisioning type ${p.type} cannot have ${other}` });
+    }
+  }
+});
+
+const podAffinityTerm = z.strictObject({
+  labelSelector: labelSelector.optional(),
+  namespaceSelector: labelSelector.optional(),
+  namespaces: z.array(z.string()).optional(),
+  topologyKey: z.string(),
+  matchLabelKeys: z.array(z.string()).optional(),
+  mismatchLabelKeys: z.array(z.string()).optional(),
+});
+
+const vmPodAffinity = z.strictObject({
+  preferredDuringSchedulingIgnoredDuringExecution: z.array(z.strictObject({
+    virtualMachineAndPodAffinityTerm: podAffinityTerm,
+    weight: z.number().int().min(1).max(100),
+  })).optional(),
+  requiredDuringSchedulingIgnoredDuringExecution: z.array(podAffinityTerm).optional(),
+});
+
+const affinity = z.strictObject({
+  nodeAffinity: z.strictObject({
+    preferredDuringSchedulingIgnoredDuringExecution: z.array(z.strictObject({
+      preference: nodeSelectorTerm,
+      weight: z.number().int().min(1).max(100),
+    })).optional(),
+    requiredDuringSchedulingIgnoredDuringExecution: z.strictObject({
+      nodeSelectorTerms: z.array(nodeSelectorTerm),
+    }).optional(),
+  }).optional(),
+  virtualMachineAndPodAffinity: vmPodAffinity.optional(),
+  virtualMachineAndPodAntiAffinity: vmPodAffinity.optional(),
+});
+
+export const blockDeviceRef = z.strictObject({
+  kind: z.enum(BLOCK_DEVICE_KINDS).optional(),
+  name: z.string().min(1).optional(),
+  bootOrder: z.number().int().min(1).optional(),
+});
+
+export const RUN_POLICIES = ['AlwaysOn', 'AlwaysOff', 'Manual', 'AlwaysOnUnlessStoppedManually'] as const;
+export type RunPolicy = (typeof RUN_POLICIES)[number];
+
+export const CORE_FRACTION = /^(Auto|(100|[1-9][0-9]?)%)$/;
+
+export const virtualMachineSpec = z.strictObject({
+  virtualMachineClassName: z.string().min(1),
+  cpu: z.strictObject({
+    cores: z.number().int().min(1).max(2147483647),
+    coreFraction: z.string().regex(CORE_FRACTION, "must be 'Auto' or a percentage from 1% to 100%").optional(),
+  }),
+  memory: z.strictObject({ size: quantityString }),
+  blockDeviceRefs: z.array(blockDeviceRef).min(1).max(16),
+  provisioning: provisioning.optional(),
+  runPolicy: z.enum(RUN_POLICIES).default('AlwaysOnUnlessStoppedManually'),
+  virtualMachineIPAddressName: z.string().min(1).optional(),
+  topologySpreadConstraints: z.array(z.strictObject({
+    labelSelector: labelSelector.optional(),
+    maxSkew: z.number().int(),
+    topologyKey: z.string(),
+    whenUnsatisfiable: z.string(),
+  })).optional(),
+  affinity: affinity.optional(),
+  nodeSelector: z.record(z.string(), z.string()).optional(),
+  priorityClassName: z.string().min(1).optional(),
+  tolerations: z.array(toleration).optional(),
+  disruptions: z.strictObject({ restartApprovalMode: z.enum(['Manual', 'Automatic']).optional() }).default({ restartApprovalMode: 'Manual' }),
+  terminationGracePeriodSeconds: z.number().int().default(60),
+  enableParavirtualization: z.boolean().default(true),
+  osType: z.enum(['Windows', 'Generic', 'Legacy']).default('Generic'),
+  bootloader: z.enum(['BIOS', 'EFI', 'EFIWithSecureBoot']).default('BIOS'),
+  liveMigrationPolicy: z.enum(['AlwaysSafe', 'PreferSafe', 'AlwaysForced', 'PreferForced']).default('PreferSafe'),
+  networks: z.array(z.strictObject({
+    id: z.number().int().optional(),
+    type: z.enum(['Main', 'Network', 'ClusterNetwork']),
+    name: z.string().min(1).optional(),
+    virtualMachineMACAddressName: z.string().min(1).optional(),
+    ipAddressName: z.string().min(1).optional(),
+  })).optional(),
+  usbDevices: z.array(z.strictObject({ name: z.string().min(1) })).max(8).optional(),
+  gpus: z.array(z.strictObject({
+    gpuClassName: z.string().min(1).max(253).regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/),
+  })).max(16).optional(),
+});
+
+/**
+ * The CEL rules on `spec`, run on the defaulted object as the API server runs them; the defaults
+ * (Generic, BIOS, paravirtualization on) never trip a rule, so the verdict is the written object's.
+ */
+function vmSpecRules(spec: z.output<typeof virtualMachineSpec>, ctx: z.RefinementCtx): void {
+  const cf = spec.cpu.coreFraction;
+  if (cf !== undefined && cf !== 'Auto') {
+    const n = Number(cf.replace('%', ''));
+    if (!cf.endsWith('%') || !(n >= 1 && n <= 100)) {
+      ctx.addIssue({ code: 'custom', path: ['cpu', 'coreFraction'], message: "Core fraction must be 'Auto' or a percentage between 1% and 100%." });
+    }
+  }
+  if (spec.osType === 'Legacy') {
+    if (spec.bootloader !== 'BIOS') ctx.addIssue({ code: 'custom', path: ['bootloader'], message: 'The Legacy osType requires the BIOS bootloader.' });
+    if (spec.provisioning !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['provisioning'], message: 'The Legacy osType does not support provisioning: such operating systems have no cloud-init or Sysprep support.' });
+    }
+    if (!spec.enableParavirtualization && spec.blockDeviceRefs.length > 4) {
+      ctx.addIssue({ code: 'custom', path: ['blockDeviceRefs'], message: 'The Legacy osType with enableParavirtualization=false supports at most 4 block devices.' });
+    }
+  }
+}
+
+export const virtualMachine = resource([V1ALPHA2], 'VirtualMachine', virtualMachineSpec.superRefine(vmSpecRules));
+
+export type VirtualMachineSpec = z.input<typeof virtualMachineSpec>;
+export type VirtualMachineObject = z.infer<typeof virtualMachine>;
+export type BlockDeviceRef = z.input<typeof blockDeviceRef>;
+export type Provisioning = z.input<typeof provisioning>;

@@ -1,0 +1,181 @@
+/**
+ * The typed front door: constructs → objects → layout → model → checks → YAML → `dist/`.
+ *
+ * Each Cluster renders into `<outdir>/<cluster>/`. The model is built from exactly the objects
+ * that will be written, with the file each lands in, so a diagnostic names the same file and
+ * line that `dvpc check dist/<cluster>` would. On any error nothing is written.
+ */
+import { ApiObject, type App, type Chart } from 'cdk8s';
+import { join } from 'node:path';
+import { Cluster } from './constructs/cluster.ts';
+import { DvpcError } from './errors.ts';
+import { toResource, type JsonObject, type Origin, type Resource } from './model/resource.ts';
+import { ClusterModel } from './model/cluster-model.ts';
+import { layout, type LayoutFolder, type PlacedObject } from './render/layout.ts';
+import { emitDocuments, lineMaps, pathKey, type FieldPath, type Json } from './render/yaml-emit.ts';
+import { ARGO_SYNC_OPTIONS, FLUX_PRUNE, SYNC_WAVE_ANNOTATION, holdsData, syncWave } from './render/order.ts';
+import { writeTreeAtomically, type FileTree } from './render/write.ts';
+import { runChecks, type Report } from './check/index.ts';
+import { loadInventory } from './inventory/load.ts';
+import type { Inventory } from './inventory/types.ts';
+import { displayPath } from './front/yaml-loader.ts';
+import type { Diagnostic } from './check/diagnostic.ts';
+
+export interface SynthOptions {
+  /**
+   * Output folder.
+   * @default $CDK8S_OUTDIR (set by `cdk8s synth`), else "dist"
+   */
+  readonly outdir?: string;
+  /** Codes whose errors become warnings for this run. */
+  readonly allow?: ReadonlySet<string>;
+  /** Render and check only; write nothing. */
+  readonly dryRun?: boolean;
+  /** Called after every file is staged, before the swap (tests use it to interrupt a synth). */
+  readonly beforeSwap?: () => void;
+}
+
+export interface ClusterResult {
+  readonly cluster: string;
+  readonly constructPath: string;
+  readonly report: Report;
+  readonly model: ClusterModel;
+}
+
+export interface SynthResult {
+  readonly clusters: ClusterResult[];
+  /** Every file written (or that would be), relative to outdir. */
+  readonly files: FileTree;
+  readonly errors: number;
+  readonly warnings: number;
+  /** Whether outdir was replaced. */
+  readonly written: boolean;
+}
+
+/** Kubernetes' own annotations that dvpc adds, keeping any value the user set. */
+function decorate(kind: string, body: JsonObject): JsonObject {
+  const add: Record<string, string> = {};
+  const wave = syncWave(kind);
+  if (wave !== undefined) add[SYNC_WAVE_ANNOTATION] = String(wave);
+  if (holdsData(kind, body)) {
+    add[ARGO_SYNC_OPTIONS] = 'Prune=false';
+    add[FLUX_PRUNE] = 'disabled';
+  }
+  if (Object.keys(add).length === 0) return body;
+  const meta = (body['metadata'] ?? {}) as JsonObject;
+  const annotations = { ...add, ...((meta['annotations'] ?? {}) as Record<string, string>) };
+  return { ...body, metadata: { ...meta, annotations } };
+}
+
+/** Lines of a rendered file, computed only when a diagnostic asks for one. */
+class RenderedFile {
+  private maps: Map<string, number>[] | undefined;
+  constructor(readonly path: string, readonly docs: JsonObject[]) {}
+  line(index: number, path: FieldPath): number | undefined {
+    this.maps ??= lineMaps(this.docs as { [key: string]: Json }[]);
+    const map = this.maps[index];
+    if (!map) return undefined;
+    // The field itself, or the nearest enclosing field that exists.
+    for (let n = path.length; n >= 0; n--) {
+      const line = map.get(pathKey(path.slice(0, n)));
+      if (line !== undefined) return line;
+    }
+    return undefined;
+  }
+}
+
+class RenderedOrigin implements Origin {
+  constructor(private readonly rendered: RenderedFile, private readonly index: number, readonly constructPath: string | undefined) {}
+  get file(): string {
+    return this.rendered.path;
+  }
+  line(path: FieldPath): number | undefined {
+    return this.rendered.line(this.index, path);
+  }
+}
+
+interface Collected extends PlacedObject {
+  readonly constructPath: string;
+}
+
+function collect(cluster: Cluster): Collected[] {
+  const out: Collected[] = [];
+  for (const c of cluster.node.findAll()) {
+    if (!ApiObject.isApiObject(c)) continue;
+    let json: JsonObject;
+    try {
+      json = c.toJson() as JsonObject;
+    } catch (e) {
+      throw new DvpcError('DVP002', `cannot render: ${(e as Error).message}`, 'fix the construct props', c.node.path);
+    }
+    let body = decorate(String(json['kind'] ?? ''), json);
+    const r = toResource(body, { file: '', line: () => undefined }, cluster.defaultNamespace);
+    // dvpc's output always writes the namespace of namespaced objects.
+    const meta = (body['metadata'] ?? {}) as JsonObject;
+    if (r.namespace !== undefined && meta['namespace'] === undefined) body = { ...body, metadata: { ...meta, namespace: r.namespace } };
+    out.push({ apiVersion: r.apiVersion, kind: r.kind, name: r.name, namespace: r.namespace, body, constructPath: c.node.path });
+  }
+  return out;
+}
+
+function kustomization(folder: LayoutFolder): string {
+  return emitDocuments([{ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: folder.files.map((f) => f.name) }]).replace(/^---\n/, '');
+}
+
+/** Renders one cluster: its files (relative to the outdir) and its model with file-accurate origins. */
+export function renderCluster(cluster: Cluster, outdirShown: string, inventory: Inventory | undefined): { files: Map<string, string>; model: ClusterModel; extra: Diagnostic[] } {
+  const objects = collect(cluster);
+  const files = new Map<string, string>();
+  const resources: Resource[] = [];
+  for (const folder of layout(objects)) {
+    for (const file of folder.files) {
+      const rel = `${cluster.clusterName}/${folder.path}/${file.name}`;
+      const docs = file.objects.map((o) => o.body);
+      const rendered = new RenderedFile(join(outdirShown, rel), docs);
+      file.objects.forEach((o, i) => {
+        resources.push(toResource(o.body, new RenderedOrigin(rendered, i, o.constructPath), cluster.defaultNamespace));
+      });
+      files.set(rel, emitDocuments(docs as { [key: string]: Json }[]));
+    }
+    files.set(`${cluster.clusterName}/${folder.path}/kustomization.yaml`, kustomization(folder));
+  }
+  const model = new ClusterModel(resources, { inventory, files: files.size });
+  return { files, model, extra: inventory?.diagnostics ?? [] };
+}
+
+/** The Clusters of an app; any other Chart is a mistake dvpc cannot place. */
+export function clustersOf(app: App): Cluster[] {
+  const clusters: Cluster[] = [];
+  for (const chart of app.charts as readonly Chart[]) {
+    if (chart instanceof Cluster) clusters.push(chart as Cluster);
+    else {
+      const path = (chart as Chart).node.path;
+      throw new DvpcError('DVP002', `chart "${path}" is not a dvpc Cluster`, 'create charts with `new Cluster(app, name)` so that each renders into dist/<name>/', path);
+    }
+  }
+  const names = new Set<string>();
+  for (const c of clusters) {
+    if (names.has(c.clusterName)) throw new DvpcError('DVP004', `two clusters are named "${c.clusterName}"`, 'give each Cluster its own name', c.node.path);
+    names.add(c.clusterName);
+  }
+  return clusters;
+}
+
+/** Renders every cluster of the app, checks each, and writes the output only when no error remains. */
+export function synthesize(app: App, options: SynthOptions = {}): SynthResult {
+  const outdir = options.outdir ?? process.env['CDK8S_OUTDIR'] ?? 'dist';
+  const shown = displayPath(outdir);
+  const all = new Map<string, string>();
+  const clusters: ClusterResult[] = [];
+  for (const cluster of clustersOf(app)) {
+    const inventory = cluster.inventoryDir ? loadInventory(cluster.inventoryDir) : undefined;
+    const { files, model, extra } = renderCluster(cluster, shown, inventory);
+    for (const [k, v] of files) all.set(k, v);
+    clusters.push({ cluster: cluster.clusterName, constructPath: cluster.node.path, model, report: runChecks(model, options.allow, extra) });
+  }
+  const errors = clusters.reduce((n, c) => n + c.report.summary.errors, 0);
+  const warnings = clusters.reduce((n, c) => n + c.report.summary.warnings, 0);
+  const written = errors === 0 && !options.dryRun;
+  if (written) writeTreeAtomically(outdir, all, options.beforeSwap);
+  return { clusters, files: all, errors, warnings, written };
+}
