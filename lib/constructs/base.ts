@@ -77,7 +77,8 @@ export function validateBody<S extends z.ZodType>(scope: IConstruct, schema: S, 
   if (result.success) return result.data;
   const problems = schemaProblems(result.error, body);
   const first = problems[0];
-  const message = problems.map((p) => `${formatPath(p.path)}: ${p.message}`).join('; ');
+  // The first problem's field is the error's field; further problems are listed with theirs.
+  const message = [first?.message ?? 'invalid', ...problems.slice(1).map((p) => `${formatPath(p.path)}: ${p.message}`)].join('; ');
   throw new DvpcError('DVP002', message, 'change the props so that the object fits the CRD schema', scope.node.path, first ? formatPath(first.path) : undefined);
 }
 

@@ -38,9 +38,11 @@ const RESERVED = new Set([
 const PLAIN = /^[A-Za-z0-9_/][A-Za-z0-9_./:@+=%~-]*$/;
 /** Anything a YAML 1.1 reader might resolve to a number, a timestamp or a sexagesimal. */
 const NUMBERISH = /^[-+.]?[0-9][0-9a-fA-FxXoO_.:+-]*$/;
+/** Exponent forms a lenient reader may take for a float ("e0", ".5e3"). */
+const EXPONENTISH = /^[-+]?[0-9._]*[eE][-+]?[0-9_]*$/;
 
 function isPlainSafe(s: string): boolean {
-  return PLAIN.test(s) && !RESERVED.has(s) && !NUMBERISH.test(s) && !s.endsWith(':');
+  return PLAIN.test(s) && !RESERVED.has(s) && !NUMBERISH.test(s) && !EXPONENTISH.test(s) && !s.endsWith(':');
 }
 
 // Literal blocks cannot carry control characters, carriage returns or a BOM.
