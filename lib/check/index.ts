@@ -6,11 +6,17 @@ import type { ClusterModel } from '../model/cluster-model.ts';
 import { CODES } from './codes.ts';
 import type { Diagnostic } from './diagnostic.ts';
 import { checkForm } from './form.ts';
+import { checkNetwork } from './network.ts';
+import { checkSizing } from './sizing.ts';
+import { checkStorage } from './storage.ts';
+import { checkReferences } from './references.ts';
+import { checkSecrets } from './secrets.ts';
 
 /** A check area: a pure function of the model. */
 export type Check = (model: ClusterModel) => Diagnostic[];
 
-export const CHECKS: readonly Check[] = [checkForm];
+/** Every area, in the order of SPEC §6. */
+export const CHECKS: readonly Check[] = [checkForm, checkNetwork, checkSizing, checkStorage, checkReferences, checkSecrets];
 
 export interface Report {
   readonly diagnostics: Diagnostic[];

@@ -102,6 +102,8 @@ export function parseManifestText(text: string, file: string): { objects: Loaded
       diagnostics.push(fileDiagnostic('DVP001', file, line, `a document is ${Array.isArray(value) ? 'a list' : `the scalar ${JSON.stringify(value)}`}, not a Kubernetes object`, 'each YAML document must be a mapping with apiVersion and kind'));
       continue;
     }
+    // A kustomization.yaml configures a build; it is not an object of the cluster.
+    if (typeof value['apiVersion'] === 'string' && value['apiVersion'].startsWith('kustomize.config.k8s.io/')) continue;
     const items = value['items'];
     if (typeof value['kind'] === 'string' && value['kind'].endsWith('List') && Array.isArray(items)) {
       items.forEach((item, i) => {

@@ -11,7 +11,7 @@ import { compareObjects } from '../render/order.ts';
 import { identityKey, type Resource } from './resource.ts';
 import { normalizePolicies, type Policy, type RawPolicy } from './sizing.ts';
 import { GENERIC_CLASS_NAME, genericClassManifest } from './builtin.ts';
-import type { ModuleConfigObject } from '../schema/module-config.ts';
+import type { ModuleConfigObject, VirtualizationSettings } from '../schema/module-config.ts';
 import type { ClassCpu } from '../schema/vm-class.ts';
 import type { NodeLabelSelector, Toleration } from '../schema/common.ts';
 import { DEFAULT_CLASS_ANNOTATION } from '../schema/vm-class.ts';
@@ -110,6 +110,21 @@ export class ClusterModel {
   moduleConfig(): { resource: Resource; value: ModuleConfigObject | undefined } | undefined {
     const r = this.ofKind('ModuleConfig').find((m) => m.name === 'virtualization' && m.apiVersion.startsWith('deckhouse.io/'));
     return r ? { resource: r, value: this.valid<ModuleConfigObject>(r) } : undefined;
+  }
+
+  /**
+   * The module settings the cluster will run with: the manifests' ModuleConfig, else the live one
+   * of the inventory. Undefined when neither is known (checks that need them are then silent).
+   */
+  settings(): { resource: Resource; settings: VirtualizationSettings; source: 'manifest' | 'inventory' } | undefined {
+    const desired = this.moduleConfig();
+    if (desired) {
+      const settings = desired.value?.spec.settings;
+      return settings ? { resource: desired.resource, settings, source: 'manifest' } : undefined;
+    }
+    const live = this.inventory?.moduleConfig;
+    const settings = live ? this.valid<ModuleConfigObject>(live)?.spec.settings : undefined;
+    return live && settings ? { resource: live, settings, source: 'inventory' } : undefined;
   }
 
   /**
