@@ -11,12 +11,13 @@ import { checkSizing } from './sizing.ts';
 import { checkStorage } from './storage.ts';
 import { checkReferences } from './references.ts';
 import { checkSecrets } from './secrets.ts';
+import { checkPlacement } from './placement.ts';
 
 /** A check area: a pure function of the model. */
 export type Check = (model: ClusterModel) => Diagnostic[];
 
 /** Every area, in the order of SPEC §6. */
-export const CHECKS: readonly Check[] = [checkForm, checkNetwork, checkSizing, checkStorage, checkReferences, checkSecrets];
+export const CHECKS: readonly Check[] = [checkForm, checkNetwork, checkSizing, checkPlacement, checkStorage, checkReferences, checkSecrets];
 
 export interface Report {
   readonly diagnostics: Diagnostic[];

@@ -13,6 +13,9 @@ import { synthesize } from '../synth.ts';
 import { checkPaths } from './check.ts';
 import { CODES } from '../check/codes.ts';
 import type { Report } from '../check/index.ts';
+import { loadInventory } from '../inventory/load.ts';
+import { deriveClasses, derivationText, derivedManifests } from '../classes/derive.ts';
+import { emitDocuments, type Json } from '../render/yaml-emit.ts';
 
 const HELP = `dvpc: a compiler for Deckhouse Virtualization Platform GitOps repositories
 
@@ -24,6 +27,10 @@ Usage:
                      [--format text|json|sarif]
       Check manifests (files or folders of *.yaml, *.yml, *.json) as one cluster's
       desired state. Namespaced objects without a namespace are in NS (default "default").
+  dvpc classes --inventory DIR [--group-by LABEL] [--format yaml|text]
+      Derive Discovery classes from a node inventory: one per group of VM nodes (by the
+      node's CPU model, or by LABEL) and one universal class. As text: each class's nodes,
+      the CPU features the module will discover, and what the classes add or lack.
   dvpc help
       This text.
 
@@ -125,6 +132,26 @@ async function runCheck(args: string[], io: Io): Promise<number> {
   return report.summary.errors > 0 ? 1 : 0;
 }
 
+async function runClasses(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, { inventory: { type: 'string' }, 'group-by': { type: 'string' }, format: { type: 'string' } });
+  if (positionals.length > 0) throw new UsageError(`classes takes no positional arguments (got ${positionals.join(' ')})`);
+  const dir = values['inventory'] as string | undefined;
+  if (dir === undefined) throw new UsageError('classes needs --inventory DIR');
+  mustExist(dir, 'inventory');
+  const format = values['format'] ?? 'yaml';
+  if (format !== 'yaml' && format !== 'text') throw new UsageError(`--format must be yaml or text, not "${String(format)}"`);
+  const inventory = loadInventory(dir);
+  for (const d of inventory.diagnostics) io.err(`${d.file}${d.line ? `:${d.line}` : ''}: ${d.code} ${d.message}\n`);
+  const derivation = deriveClasses(inventory, { groupBy: values['group-by'] as string | undefined });
+  if (format === 'text') {
+    io.out(derivationText(derivation, inventory));
+  } else {
+    io.out(emitDocuments(derivedManifests(derivation) as { [key: string]: Json }[]));
+    for (const p of derivation.problems) io.err(`dvpc: cannot derive: ${p}\n`);
+  }
+  return derivation.problems.length > 0 || inventory.diagnostics.length > 0 ? 1 : 0;
+}
+
 /** Runs the command line; returns the exit code. */
 export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
   const [command, ...rest] = argv;
@@ -134,6 +161,8 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         return await runSynth(rest, io);
       case 'check':
         return await runCheck(rest, io);
+      case 'classes':
+        return await runClasses(rest, io);
       case undefined:
       case 'help':
       case '--help':

@@ -4,7 +4,7 @@
  */
 import type { App } from 'cdk8s';
 import {
-  Cluster, ClusterVirtualImage, Cpu, DataSource, Project, Provisioning, VirtualMachine,
+  Cluster, ClusterVirtualImage, Cpu, DataSource, DerivedClasses, Project, Provisioning, VirtualMachine,
   VirtualMachineClass, VirtualizationModule,
 } from '../../lib/index.ts';
 import { ADMIN_SSH_KEY, SEED_SIZING } from '../shared/sizing.ts';
@@ -28,14 +28,14 @@ export function lab(app: App): Cluster {
   });
   new ClusterVirtualImage(cluster, 'some-image', { source: DataSource.upload() });
 
-  // The seed's classes: one over every worker, one per CPU group (cpuX/cpuY are not valid
-  // object names, hence cpu-x/cpu-y), and the seed's `discovery` class with its four policies.
+  // The seed's classes, derived from the inventory: `universal` over every VM node, and one per
+  // CPU group (`group=blue`, `group=green`), named as the seed names them (cpuX/cpuY are not valid
+  // object names, hence cpu-x/cpu-y). Plus the seed's `discovery` class with its four policies.
+  const derived = DerivedClasses.addTo(cluster, { groupBy: 'group', names: { blue: 'cpu-x', green: 'cpu-y' }, sizingPolicies: SEED_SIZING });
+  const universal = derived.get('universal');
+  const cpuX = derived.get('cpu-x');
+  const cpuY = derived.get('cpu-y');
   const workers = { matchExpressions: [{ key: 'node-role.kubernetes.io/control-plane', operator: 'DoesNotExist' as const }] };
-  const universal = new VirtualMachineClass(cluster, 'universal', { cpu: Cpu.discovery(workers), nodeSelector: workers, sizingPolicies: SEED_SIZING });
-  const blue = { matchExpressions: [{ key: 'group', operator: 'In' as const, values: ['blue'] }] };
-  const green = { matchExpressions: [{ key: 'group', operator: 'In' as const, values: ['green'] }] };
-  const cpuX = new VirtualMachineClass(cluster, 'cpu-x', { cpu: Cpu.discovery(blue), nodeSelector: blue, sizingPolicies: SEED_SIZING });
-  const cpuY = new VirtualMachineClass(cluster, 'cpu-y', { cpu: Cpu.discovery(green), nodeSelector: green, sizingPolicies: SEED_SIZING });
   new VirtualMachineClass(cluster, 'discovery', {
     cpu: Cpu.discovery(workers),
     nodeSelector: { matchExpressions: [{ key: 'node.deckhouse.io/group', operator: 'In', values: ['worker'] }] },
