@@ -7,7 +7,11 @@
  */
 import { ApiObject, type App, type Chart } from 'cdk8s';
 import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { loadBaseline, loadResources } from './front/resources.ts';
 import { Cluster } from './constructs/cluster.ts';
+import { GitOps } from './constructs/gitops.ts';
+import { gitopsFiles } from './render/gitops.ts';
 import { DvpcError } from './errors.ts';
 import { toResource, type JsonObject, type Origin, type Resource } from './model/resource.ts';
 import { ClusterModel } from './model/cluster-model.ts';
@@ -31,6 +35,10 @@ export interface SynthOptions {
   readonly allow?: ReadonlySet<string>;
   /** Render and check only; write nothing. */
   readonly dryRun?: boolean;
+  /** The previous output root (e.g. dist/ of the main branch); each cluster is compared with its folder. */
+  readonly baseline?: string;
+  /** The previous output read from git at this ref (the same outdir), instead of a folder. */
+  readonly baselineRef?: string;
   /** Called after every file is staged, before the swap (tests use it to interrupt a synth). */
   readonly beforeSwap?: () => void;
 }
@@ -123,7 +131,7 @@ function kustomization(folder: LayoutFolder): string {
 }
 
 /** Renders one cluster: its files (relative to the outdir) and its model with file-accurate origins. */
-export function renderCluster(cluster: Cluster, outdirShown: string, inventory: Inventory | undefined): { files: Map<string, string>; model: ClusterModel; extra: Diagnostic[] } {
+export function renderCluster(cluster: Cluster, outdirShown: string, inventory: Inventory | undefined, baseline?: { resources: Resource[]; diagnostics: Diagnostic[] }): { files: Map<string, string>; model: ClusterModel; extra: Diagnostic[] } {
   const objects = collect(cluster);
   const files = new Map<string, string>();
   const resources: Resource[] = [];
@@ -139,8 +147,19 @@ export function renderCluster(cluster: Cluster, outdirShown: string, inventory: 
     }
     files.set(`${cluster.clusterName}/${folder.path}/kustomization.yaml`, kustomization(folder));
   }
-  const model = new ClusterModel(resources, { inventory, files: files.size });
-  return { files, model, extra: inventory?.diagnostics ?? [] };
+  const model = new ClusterModel(resources, { inventory, files: files.size, baseline: baseline?.resources });
+  return { files, model, extra: [...(inventory?.diagnostics ?? []), ...(baseline?.diagnostics ?? [])] };
+}
+
+/** A cluster's previous output: its folder under the baseline root, or under outdir at a git ref. */
+function baselineOf(cluster: string, outdir: string, options: SynthOptions): { resources: Resource[]; diagnostics: Diagnostic[] } | undefined {
+  if (options.baseline !== undefined) {
+    const dir = join(options.baseline, cluster);
+    // A cluster new in this change has no previous state: an empty baseline, nothing removed.
+    return existsSync(dir) ? loadResources([dir], 'default') : { resources: [], diagnostics: [] };
+  }
+  if (options.baselineRef !== undefined) return loadBaseline([join(outdir, cluster)], { baselineRef: options.baselineRef }, 'default');
+  return undefined;
 }
 
 /** The Clusters of an app; any other Chart is a mistake dvpc cannot place. */
@@ -169,9 +188,20 @@ export function synthesize(app: App, options: SynthOptions = {}): SynthResult {
   const clusters: ClusterResult[] = [];
   for (const cluster of clustersOf(app)) {
     const inventory = cluster.inventoryDir ? loadInventory(cluster.inventoryDir) : undefined;
-    const { files, model, extra } = renderCluster(cluster, shown, inventory);
+    const baseline = baselineOf(cluster.clusterName, outdir, options);
+    const { files, model, extra } = renderCluster(cluster, shown, inventory, baseline);
     for (const [k, v] of files) all.set(k, v);
     clusters.push({ cluster: cluster.clusterName, constructPath: cluster.node.path, model, report: runChecks(model, options.allow, extra) });
+  }
+  const handoff = app.node.findAll().find((c): c is GitOps => c instanceof GitOps);
+  if (handoff) {
+    const folders = new Map<string, string[]>();
+    for (const rel of all.keys()) {
+      const m = /^([^/]+)\/(.+)\/kustomization\.yaml$/.exec(rel);
+      if (m) folders.set(m[1] as string, [...(folders.get(m[1] as string) ?? []), m[2] as string]);
+    }
+    if (folders.has('gitops')) throw new DvpcError('DVP004', 'a cluster is named "gitops", the folder of the GitOps hand-off', 'rename the cluster', handoff.node.path);
+    for (const [k, v] of gitopsFiles((handoff as GitOps).props, folders)) all.set(k, v);
   }
   const errors = clusters.reduce((n, c) => n + c.report.summary.errors, 0);
   const warnings = clusters.reduce((n, c) => n + c.report.summary.warnings, 0);

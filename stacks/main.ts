@@ -3,6 +3,7 @@
  * A repository of your own looks the same: one function per cluster, each with its inventory.
  */
 import { App } from 'cdk8s';
+import { GitOps } from '../lib/index.ts';
 import { lab } from './lab/index.ts';
 import { prod } from './prod/index.ts';
 
@@ -10,5 +11,7 @@ export default function fleet(): App {
   const app = new App();
   lab(app);
   prod(app);
+  // Where Argo CD and Flux find dist/: rendered into dist/gitops/.
+  new GitOps(app, 'gitops', { repoURL: 'https://git.example.com/platform/virtualization.git', revision: 'main' });
   return app;
 }

@@ -12,12 +12,13 @@ import { checkStorage } from './storage.ts';
 import { checkReferences } from './references.ts';
 import { checkSecrets } from './secrets.ts';
 import { checkPlacement } from './placement.ts';
+import { checkBaseline } from './baseline.ts';
 
 /** A check area: a pure function of the model. */
 export type Check = (model: ClusterModel) => Diagnostic[];
 
 /** Every area, in the order of SPEC §6. */
-export const CHECKS: readonly Check[] = [checkForm, checkNetwork, checkSizing, checkPlacement, checkStorage, checkReferences, checkSecrets];
+export const CHECKS: readonly Check[] = [checkForm, checkNetwork, checkSizing, checkPlacement, checkStorage, checkReferences, checkSecrets, checkBaseline];
 
 export interface Report {
   readonly diagnostics: Diagnostic[];

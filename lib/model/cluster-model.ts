@@ -61,6 +61,7 @@ export class ClusterModel {
   private readonly byKind = new Map<string, Resource[]>();
   private readonly parsedCache = new Map<Resource, Parsed | undefined>();
   private classCache: Map<string, ClassInfo> | undefined;
+  private baselineCache: ClusterModel | undefined;
 
   constructor(resources: readonly Resource[], options: ModelOptions = {}) {
     this.resources = [...resources].sort(compareObjects);
@@ -74,6 +75,13 @@ export class ClusterModel {
       if (list) list.push(r);
       else this.byKind.set(r.kind, [r]);
     }
+  }
+
+  /** The previous state as a model of its own (parsed with the same schemas), or undefined. */
+  baselineModel(): ClusterModel | undefined {
+    if (!this.baseline) return undefined;
+    this.baselineCache ??= new ClusterModel(this.baseline, { inventory: this.inventory });
+    return this.baselineCache;
   }
 
   /** The first definition of an object (a second one is DVP004). */

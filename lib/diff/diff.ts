@@ -1,0 +1,149 @@
+/**
+ * The semantic difference between two states of a cluster: objects added, removed and changed
+ * field by field, each dangerous change marked with the diagnostic the baseline checks give it.
+ */
+import { ClusterModel, type ModelOptions } from '../model/cluster-model.ts';
+import { identityKey, resourceId, type Resource } from '../model/resource.ts';
+import { diffJson, type FieldChange } from '../model/json-diff.ts';
+import { compareObjects } from '../render/order.ts';
+import { runChecks } from '../check/index.ts';
+import type { Diagnostic } from '../check/diagnostic.ts';
+import { CODES } from '../check/codes.ts';
+import { quantityBytes } from '../quantity.ts';
+import { defaultCoreFraction } from '../model/sizing.ts';
+
+export interface ObjectChange {
+  readonly change: 'added' | 'removed' | 'changed';
+  readonly kind: string;
+  /** `Kind/namespace/name`. */
+  readonly resource: string;
+  readonly fields: readonly FieldChange[];
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+export interface Tally {
+  added: number;
+  removed: number;
+  changed: number;
+}
+
+export interface DiffSummary {
+  readonly vms: Tally;
+  readonly disks: Tally;
+  readonly addresses: Tally;
+  readonly classes: Tally;
+  /** vCPUs, CPU requested (cores × core fraction, in cores) and memory (bytes), before and after. */
+  readonly cores: { readonly before: number; readonly after: number };
+  readonly requestedCores: { readonly before: number; readonly after: number };
+  readonly memory: { readonly before: bigint; readonly after: bigint };
+}
+
+export interface ClusterDiff {
+  readonly cluster: string;
+  readonly changes: ObjectChange[];
+  readonly summary: DiffSummary;
+  readonly diagnostics: Diagnostic[];
+}
+
+/** The codes a diff marks: those about the change itself. */
+export const CHANGE_CODES = new Set(Object.entries(CODES).filter(([c, i]) => i.needs === 'baseline' || c === 'DVP107').map(([c]) => c));
+
+/** Fields the cluster writes back, never part of a desired state. */
+function comparable(body: Record<string, unknown>): Record<string, unknown> {
+  const { status: _status, ...rest } = body;
+  const meta = { ...((rest['metadata'] ?? {}) as Record<string, unknown>) };
+  for (const k of ['resourceVersion', 'uid', 'generation', 'creationTimestamp', 'managedFields', 'selfLink']) delete meta[k];
+  const ann = meta['annotations'] as Record<string, unknown> | undefined;
+  if (ann && 'kubectl.kubernetes.io/last-applied-configuration' in ann) {
+    const { ['kubectl.kubernetes.io/last-applied-configuration']: _l, ...others } = ann;
+    meta['annotations'] = others;
+  }
+  return { ...rest, metadata: meta };
+}
+
+function tally(): Tally {
+  return { added: 0, removed: 0, changed: 0 };
+}
+
+const TALLY_OF: Record<string, keyof Pick<DiffSummary, 'vms' | 'disks' | 'addresses' | 'classes'>> = {
+  VirtualMachine: 'vms',
+  VirtualDisk: 'disks',
+  VirtualMachineIPAddress: 'addresses',
+  VirtualMachineClass: 'classes',
+};
+
+function totals(model: ClusterModel): { cores: number; requested: number; memory: bigint } {
+  let cores = 0;
+  let requested = 0;
+  let memory = 0n;
+  const classes = model.classes();
+  for (const r of model.ofKind('VirtualMachine')) {
+    const spec = model.valid<{ spec: { virtualMachineClassName: string; cpu: { cores: number; coreFraction?: string }; memory: { size: string } } }>(r)?.spec;
+    if (!spec) continue;
+    cores += spec.cpu.cores;
+    let cf = spec.cpu.coreFraction;
+    if (cf === undefined) {
+      const d = defaultCoreFraction(classes.get(spec.virtualMachineClassName)?.policies ?? [], spec.cpu.cores);
+      cf = d.kind === 'value' ? d.value : '100%';
+    }
+    requested += cf === 'Auto' ? spec.cpu.cores * 0.1 : (spec.cpu.cores * Number(cf.replace('%', ''))) / 100;
+    memory += quantityBytes(spec.memory.size) ?? 0n;
+  }
+  return { cores, requested: Math.round(requested * 1000) / 1000, memory };
+}
+
+/** Compares one cluster's desired objects with its baseline. */
+export function diffCluster(cluster: string, desired: readonly Resource[], baseline: readonly Resource[], options: Omit<ModelOptions, 'baseline'> & { allow?: ReadonlySet<string> } = {}): ClusterDiff {
+  const model = new ClusterModel(desired, { ...options, baseline });
+  const base = model.baselineModel() as ClusterModel;
+  const report = runChecks(model, options.allow);
+  const diagnostics = report.diagnostics.filter((d) => CHANGE_CODES.has(d.code));
+  const byResource = new Map<string, Diagnostic[]>();
+  for (const d of diagnostics) if (d.resource) byResource.set(d.resource, [...(byResource.get(d.resource) ?? []), d]);
+  const before = new Map(base.resources.map((r) => [identityKey(r), r]));
+  const after = new Map(model.resources.map((r) => [identityKey(r), r]));
+  const changes: ObjectChange[] = [];
+  const summary: DiffSummary = {
+    vms: tally(), disks: tally(), addresses: tally(), classes: tally(),
+    cores: { before: 0, after: 0 }, requestedCores: { before: 0, after: 0 }, memory: { before: 0n, after: 0n },
+  };
+  const keys = [...new Set([...before.keys(), ...after.keys()])];
+  const objectOf = (k: string) => (after.get(k) ?? before.get(k)) as Resource;
+  keys.sort((a, b) => compareObjects(objectOf(a), objectOf(b)));
+  for (const k of keys) {
+    const b = before.get(k);
+    const a = after.get(k);
+    const r = objectOf(k);
+    const id = resourceId(r);
+    let change: ObjectChange['change'];
+    let fields: FieldChange[] = [];
+    if (!b) change = 'added';
+    else if (!a) change = 'removed';
+    else {
+      fields = diffJson(comparable(b.body), comparable(a.body));
+      if (fields.length === 0) continue;
+      change = 'changed';
+    }
+    const t = TALLY_OF[r.kind];
+    if (t) summary[t][change] += 1;
+    changes.push({ change, kind: r.kind, resource: id, fields, diagnostics: byResource.get(id) ?? [] });
+  }
+  // Diagnostics about objects that did not change (a lease's CIDR removed) still belong to the diff.
+  const shown = new Set(changes.flatMap((c) => c.diagnostics));
+  const loose = diagnostics.filter((d) => !shown.has(d));
+  const tb = totals(base);
+  const ta = totals(model);
+  const s = summary as { -readonly [K in keyof DiffSummary]: DiffSummary[K] };
+  s.cores = { before: tb.cores, after: ta.cores };
+  s.requestedCores = { before: tb.requested, after: ta.requested };
+  s.memory = { before: tb.memory, after: ta.memory };
+  return { cluster, changes, summary, diagnostics: [...changes.flatMap((c) => c.diagnostics), ...loose] };
+}
+
+/** Which cluster a manifest belongs to, from dvpc's layout (`<cluster>/cluster/...`, `<cluster>/namespaces/...`). */
+export function clusterOfFile(file: string, fallback: string): string {
+  const path = file.replace(/^[^:]*:/, '');
+  if (/(?:^|[/\\])gitops[/\\]/.test(path)) return 'gitops';
+  const m = /(?:^|[/\\])([^/\\:]+)[/\\](?:cluster|namespaces)[/\\]/.exec(path);
+  return m?.[1] ?? fallback;
+}

@@ -1,0 +1,56 @@
+/**
+ * The YAML front door's entry: files and folders become the Resources of one cluster's model,
+ * with its inventory and its baseline (a folder, or the same paths at a git ref).
+ */
+import { loadManifests } from './yaml-loader.ts';
+import { toResource, type Resource } from '../model/resource.ts';
+import { ClusterModel } from '../model/cluster-model.ts';
+import { loadInventory } from '../inventory/load.ts';
+import type { Diagnostic } from '../check/diagnostic.ts';
+import { loadFromGit } from '../baseline/git.ts';
+
+export interface CheckOptions {
+  readonly inventory?: string | undefined;
+  /** The previous state: a folder of manifests. */
+  readonly baseline?: string | undefined;
+  /** The previous state: the same paths at this git ref. */
+  readonly baselineRef?: string | undefined;
+  /** Namespace of namespaced objects that name none. */
+  readonly namespace?: string;
+  readonly allow?: ReadonlySet<string>;
+}
+
+/** Objects of files and folders as Resources, with the problems reading them. */
+export function loadResources(paths: readonly string[], namespace: string): { resources: Resource[]; diagnostics: Diagnostic[]; files: number } {
+  const loaded = loadManifests(paths);
+  return {
+    resources: loaded.objects.map((o) => toResource(o.body, o.origin, namespace)),
+    diagnostics: loaded.diagnostics,
+    files: loaded.files,
+  };
+}
+
+/** The baseline of a check: a folder, or the same paths at a git ref, or none. */
+export function loadBaseline(paths: readonly string[], options: CheckOptions, namespace: string): { resources: Resource[]; diagnostics: Diagnostic[] } | undefined {
+  if (options.baseline !== undefined) return loadResources([options.baseline], namespace);
+  if (options.baselineRef === undefined) return undefined;
+  const resources: Resource[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const p of paths) {
+    const loaded = loadFromGit(options.baselineRef, p);
+    resources.push(...loaded.objects.map((o) => toResource(o.body, o.origin, namespace)));
+    diagnostics.push(...loaded.diagnostics);
+  }
+  return { resources, diagnostics };
+}
+
+/** The model of a cluster's desired state read from files, with its inventory and baseline. */
+export function modelOfPaths(paths: readonly string[], options: CheckOptions = {}): { model: ClusterModel; diagnostics: Diagnostic[] } {
+  const namespace = options.namespace ?? 'default';
+  const input = loadResources(paths, namespace);
+  const inventory = options.inventory !== undefined ? loadInventory(options.inventory) : undefined;
+  const baseline = loadBaseline(paths, options, namespace);
+  const model = new ClusterModel(input.resources, { inventory, baseline: baseline?.resources, files: input.files });
+  return { model, diagnostics: [...input.diagnostics, ...(inventory?.diagnostics ?? []), ...(baseline?.diagnostics ?? [])] };
+}
+
