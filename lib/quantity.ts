@@ -34,6 +34,21 @@ export interface Quantity {
  * Returns undefined for anything Kubernetes would not parse.
  */
 export function parseQuantity(input: string | number): Quantity | undefined {
+  if (typeof input === 'string') {
+    // Fleets repeat a handful of sizes ("2Gi", "20Gi") hundreds of thousands of times.
+    if (memo.has(input)) return memo.get(input);
+    const q = parseQuantityText(input);
+    if (memo.size >= MEMO_LIMIT) memo.clear();
+    memo.set(input, q);
+    return q;
+  }
+  return parseQuantityText(input);
+}
+
+const MEMO_LIMIT = 10_000;
+const memo = new Map<string, Quantity | undefined>();
+
+function parseQuantityText(input: string | number): Quantity | undefined {
   if (typeof input === 'number') {
     if (!Number.isSafeInteger(input)) return undefined;
     return { nanos: BigInt(input) * 10n ** 9n };

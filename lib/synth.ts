@@ -50,6 +50,20 @@ export interface ClusterResult {
   readonly model: ClusterModel;
 }
 
+/** Milliseconds spent per phase, summed over clusters (the benchmark reports them). */
+export interface SynthPhases {
+  /** Construct tree → objects (cdk8s resolve, dvpc's annotations). */
+  collect: number;
+  /** Layout into folders and files, and YAML serialization. */
+  serialize: number;
+  /** The model: indexes and the schema parse of every object. */
+  model: number;
+  /** Every check. */
+  checks: number;
+  /** Writing and swapping the output folder. */
+  write: number;
+}
+
 export interface SynthResult {
   readonly clusters: ClusterResult[];
   /** Every file written (or that would be), relative to outdir. */
@@ -58,6 +72,7 @@ export interface SynthResult {
   readonly warnings: number;
   /** Whether outdir was replaced. */
   readonly written: boolean;
+  readonly phases: SynthPhases;
 }
 
 /** Kubernetes' own annotations that dvpc adds, keeping any value the user set. */
@@ -131,8 +146,11 @@ function kustomization(folder: LayoutFolder): string {
 }
 
 /** Renders one cluster: its files (relative to the outdir) and its model with file-accurate origins. */
-export function renderCluster(cluster: Cluster, outdirShown: string, inventory: Inventory | undefined, baseline?: { resources: Resource[]; diagnostics: Diagnostic[] }): { files: Map<string, string>; model: ClusterModel; extra: Diagnostic[] } {
+export function renderCluster(cluster: Cluster, outdirShown: string, inventory: Inventory | undefined, baseline?: { resources: Resource[]; diagnostics: Diagnostic[] }, phases: SynthPhases = newPhases()): { files: Map<string, string>; model: ClusterModel; extra: Diagnostic[] } {
+  let t = performance.now();
   const objects = collect(cluster);
+  phases.collect += performance.now() - t;
+  t = performance.now();
   const files = new Map<string, string>();
   const resources: Resource[] = [];
   for (const folder of layout(objects)) {
@@ -147,7 +165,12 @@ export function renderCluster(cluster: Cluster, outdirShown: string, inventory: 
     }
     files.set(`${cluster.clusterName}/${folder.path}/kustomization.yaml`, kustomization(folder));
   }
+  phases.serialize += performance.now() - t;
+  t = performance.now();
   const model = new ClusterModel(resources, { inventory, files: files.size, baseline: baseline?.resources });
+  // Parse every object now, so that the model's cost is counted here and not in the first check.
+  for (const r of model.resources) model.parse(r);
+  phases.model += performance.now() - t;
   return { files, model, extra: [...(inventory?.diagnostics ?? []), ...(baseline?.diagnostics ?? [])] };
 }
 
@@ -160,6 +183,10 @@ function baselineOf(cluster: string, outdir: string, options: SynthOptions): { r
   }
   if (options.baselineRef !== undefined) return loadBaseline([join(outdir, cluster)], { baselineRef: options.baselineRef }, 'default');
   return undefined;
+}
+
+export function newPhases(): SynthPhases {
+  return { collect: 0, serialize: 0, model: 0, checks: 0, write: 0 };
 }
 
 /** The Clusters of an app; any other Chart is a mistake dvpc cannot place. */
@@ -186,19 +213,26 @@ export function synthesize(app: App, options: SynthOptions = {}): SynthResult {
   const shown = displayPath(outdir);
   const all = new Map<string, string>();
   const clusters: ClusterResult[] = [];
+  const phases = newPhases();
   for (const cluster of clustersOf(app)) {
     const inventory = cluster.inventoryDir ? loadInventory(cluster.inventoryDir) : undefined;
     const baseline = baselineOf(cluster.clusterName, outdir, options);
-    const { files, model, extra } = renderCluster(cluster, shown, inventory, baseline);
+    const { files, model, extra } = renderCluster(cluster, shown, inventory, baseline, phases);
     for (const [k, v] of files) all.set(k, v);
-    clusters.push({ cluster: cluster.clusterName, constructPath: cluster.node.path, model, report: runChecks(model, options.allow, extra) });
+    const t = performance.now();
+    const report = runChecks(model, options.allow, extra);
+    phases.checks += performance.now() - t;
+    clusters.push({ cluster: cluster.clusterName, constructPath: cluster.node.path, model, report });
   }
   const handoff = app.node.findAll().find((c): c is GitOps => c instanceof GitOps);
   if (handoff) {
     const folders = new Map<string, string[]>();
     for (const rel of all.keys()) {
       const m = /^([^/]+)\/(.+)\/kustomization\.yaml$/.exec(rel);
-      if (m) folders.set(m[1] as string, [...(folders.get(m[1] as string) ?? []), m[2] as string]);
+      if (!m) continue;
+      const list = folders.get(m[1] as string);
+      if (list) list.push(m[2] as string);
+      else folders.set(m[1] as string, [m[2] as string]);
     }
     if (folders.has('gitops')) throw new DvpcError('DVP004', 'a cluster is named "gitops", the folder of the GitOps hand-off', 'rename the cluster', handoff.node.path);
     for (const [k, v] of gitopsFiles((handoff as GitOps).props, folders)) all.set(k, v);
@@ -206,6 +240,8 @@ export function synthesize(app: App, options: SynthOptions = {}): SynthResult {
   const errors = clusters.reduce((n, c) => n + c.report.summary.errors, 0);
   const warnings = clusters.reduce((n, c) => n + c.report.summary.warnings, 0);
   const written = errors === 0 && !options.dryRun;
+  const t = performance.now();
   if (written) writeTreeAtomically(outdir, all, options.beforeSwap);
-  return { clusters, files: all, errors, warnings, written };
+  phases.write += performance.now() - t;
+  return { clusters, files: all, errors, warnings, written, phases };
 }

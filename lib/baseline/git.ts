@@ -2,6 +2,7 @@
  * The previous state read straight from git (`--baseline-ref origin/main`), so that CI needs no
  * second checkout: the manifests under a path as they are at a ref, parsed like any other input.
  */
+import { append } from '../append.ts';
 import { execFileSync } from 'node:child_process';
 import { relative, resolve } from 'node:path';
 import { UsageError } from '../errors.ts';
@@ -39,8 +40,8 @@ export function loadFromGit(ref: string, path: string): { objects: LoadedObject[
     const text = out.subarray(nl + 1, nl + 1 + size).toString('utf8');
     offset = nl + 1 + size + 1;
     const parsed = parseManifestText(text, `${ref}:${file}`);
-    objects.push(...parsed.objects);
-    diagnostics.push(...parsed.diagnostics);
+    append(objects, parsed.objects);
+    append(diagnostics, parsed.diagnostics);
   }
   return { objects, diagnostics, files: listed.length };
 }

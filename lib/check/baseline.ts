@@ -3,6 +3,7 @@
  * fields, shrinking volumes) or that loses data or moves running VMs. Pure functions of the
  * desired model and the baseline's, matched by identity.
  */
+import { append } from '../append.ts';
 import type { ClusterModel } from '../model/cluster-model.ts';
 import { identityKey, type Resource } from '../model/resource.ts';
 import { jsonEqual } from '../model/json-diff.ts';
@@ -128,5 +129,5 @@ function checkChanges(model: ClusterModel, base: ClusterModel): Diagnostic[] {
 export function checkBaseline(model: ClusterModel): Diagnostic[] {
   const base = model.baselineModel();
   if (!base) return [];
-  return [...checkRemovals(model, base), ...checkChanges(model, base)];
+  return append(checkRemovals(model, base), checkChanges(model, base));
 }

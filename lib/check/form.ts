@@ -2,6 +2,7 @@
  * Schema and form (DVP002–DVP005): every object against its schema and the CRD's CEL rules,
  * names, duplicates, and the seed's documentation-only keys.
  */
+import { append } from '../append.ts';
 import type { ClusterModel } from '../model/cluster-model.ts';
 import { identityKey, type Resource } from '../model/resource.ts';
 import { DVP_KINDS, isDvpGroup, servedVersions } from '../schema/index.ts';
@@ -115,6 +116,6 @@ export function checkForm(model: ClusterModel): Diagnostic[] {
     if (envelope.length > 0 || !isModelled(r)) continue;
     out.push(...checkNames(r), ...checkSchema(model, r));
   }
-  out.push(...checkDuplicates(model));
+  append(out, checkDuplicates(model));
   return out;
 }

@@ -2,6 +2,7 @@
  * The checker: every check area over one model, the `--allow` list, and the report's summary.
  * `npm run synth` and `dvpc check` both come here with the same model type.
  */
+import { append } from '../append.ts';
 import type { ClusterModel } from '../model/cluster-model.ts';
 import { CODES } from './codes.ts';
 import type { Diagnostic } from './diagnostic.ts';
@@ -57,7 +58,7 @@ export function sortDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
 
 export function runChecks(model: ClusterModel, allow: ReadonlySet<string> = new Set(), extra: readonly Diagnostic[] = []): Report {
   const raw: Diagnostic[] = [...extra];
-  for (const check of CHECKS) raw.push(...check(model));
+  for (const check of CHECKS) append(raw, check(model));
   const diagnostics = sortDiagnostics(applyAllow(raw, allow));
   return {
     diagnostics,

@@ -3,6 +3,7 @@
  * of this on update of the ModuleConfig and on create of an address claim; dvpc checks it before
  * commit, and also node networks, which the module does not.
  */
+import { append } from '../append.ts';
 import type { ClusterModel } from '../model/cluster-model.ts';
 import type { Resource } from '../model/resource.ts';
 import { CidrIndex, alignedText, contains, findOverlaps, formatAddress, overlaps, parseAddress, parseCidr, type Cidr } from '../model/network-util.ts';
@@ -226,6 +227,7 @@ export function checkNetwork(model: ClusterModel): Diagnostic[] {
   const desired = desiredCidrs(model);
   const out: Diagnostic[] = [];
   if (desired) out.push(...checkCidrs(model, desired), ...checkAgainstCluster(model, desired), ...checkRemovals(model, desired));
-  out.push(...checkClaims(model, desired ?? liveCidrs(model)), ...checkIpamNeeded(model));
+  append(out, checkClaims(model, desired ?? liveCidrs(model)));
+  append(out, checkIpamNeeded(model));
   return out;
 }

@@ -2,6 +2,7 @@
  * Placement and capacity (DVP206, DVP208, DVP501–DVP503): what the module will compute into each
  * class's status, computed before commit, and whether the VMs that must run fit their nodes.
  */
+import { append } from '../append.ts';
 import type { ClassInfo, ClusterModel } from '../model/cluster-model.ts';
 import type { Resource } from '../model/resource.ts';
 import type { InventoryNode } from '../inventory/types.ts';
@@ -94,7 +95,8 @@ export function checkPlacement(model: ClusterModel): Diagnostic[] {
       demands.push({ vm: r, cls, cpuMilli, memory });
     }
   }
-  out.push(...checkCapacity(demands, placements, classes, vmsByClass), ...checkFencing(model, demands, placements));
+  append(out, checkCapacity(demands, placements, classes, vmsByClass));
+  append(out, checkFencing(model, demands, placements));
   return out;
 }
 
@@ -106,7 +108,11 @@ export function checkPlacement(model: ClusterModel): Diagnostic[] {
 function checkCapacity(demands: readonly Demand[], placements: ReadonlyMap<string, ClassPlacement>, classes: ReadonlyMap<string, ClassInfo>, vmsByClass: ReadonlyMap<string, Resource[]>): Diagnostic[] {
   const out: Diagnostic[] = [];
   const byClass = new Map<string, Demand[]>();
-  for (const d of demands) byClass.set(d.cls.name, [...(byClass.get(d.cls.name) ?? []), d]);
+  for (const d of demands) {
+    const list = byClass.get(d.cls.name);
+    if (list) list.push(d);
+    else byClass.set(d.cls.name, [d]);
+  }
   const nodeSets = new Map<string, Set<string>>();
   for (const name of byClass.keys()) nodeSets.set(name, new Set(placements.get(name)?.vmNodes.map((n) => n.name)));
   // Classes on the very same nodes are one capacity pool: check it once, on the first such class.

@@ -2,6 +2,7 @@
  * References (DVP401–DVP406): every name an object gives must name something that exists, and
  * shared things must not be claimed twice. Lookups are by index, never by scanning.
  */
+import { append } from '../append.ts';
 import type { ClusterModel } from '../model/cluster-model.ts';
 import type { Resource } from '../model/resource.ts';
 import { diagnose, type Diagnostic } from './diagnostic.ts';
@@ -131,5 +132,5 @@ function checkOneShots(model: ClusterModel): Diagnostic[] {
 }
 
 export function checkReferences(model: ClusterModel): Diagnostic[] {
-  return [...checkVms(model), ...checkSources(model), ...checkOneShots(model)];
+  return append(append(checkVms(model), checkSources(model)), checkOneShots(model));
 }

@@ -2,6 +2,7 @@
  * Secrets and supply (DVP701–DVP704): what must never sit in a Git repository in clear, images
  * fetched without integrity, and user data the guest's cloud-init will not understand.
  */
+import { append } from '../append.ts';
 import { parse as parseYaml } from 'yaml';
 import type { ClusterModel } from '../model/cluster-model.ts';
 import type { FieldPath } from '../render/yaml-emit.ts';
@@ -64,7 +65,8 @@ function scanText(text: string): Finding[] {
   if (/<PlainText>\s*true\s*<\/PlainText>/i.test(text)) {
     out.push({ code: 'DVP701', message: 'a clear-text password in a Sysprep answer file (<PlainText>true</PlainText>)', hint: 'keep the answer file in a Secret managed outside git' });
   }
-  if (text.trimStart().startsWith('#cloud-config')) {
+  // Parse only cloud-config that mentions a password at all: most user data does not.
+  if (text.trimStart().startsWith('#cloud-config') && /passw|chpasswd/.test(text)) {
     try {
       const cfg: unknown = parseYaml(text, { version: '1.1', maxAliasCount: 1000 });
       if (isRecord(cfg)) out.push(...cloudConfigPasswords(cfg));
@@ -149,5 +151,5 @@ function checkDownloads(model: ClusterModel): Diagnostic[] {
 }
 
 export function checkSecrets(model: ClusterModel): Diagnostic[] {
-  return [...checkVms(model), ...checkSecretObjects(model), ...checkDownloads(model)];
+  return append(append(checkVms(model), checkSecretObjects(model)), checkDownloads(model));
 }

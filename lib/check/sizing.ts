@@ -3,6 +3,7 @@
  * (sizing_policy_validator, cpu_count_validator, the core-fraction defaulter) and the class
  * webhooks (sizing policies, default class), with the one quirk fixed: overlap is checked both ways.
  */
+import { append } from '../append.ts';
 import type { ClassInfo, ClusterModel } from '../model/cluster-model.ts';
 import type { Resource } from '../model/resource.ts';
 import { defaultCoreFraction, gridNeighbours, matchPolicy, onGrid, socketsFor, type Policy } from '../model/sizing.ts';
@@ -148,5 +149,5 @@ function checkClasses(model: ClusterModel): Diagnostic[] {
 }
 
 export function checkSizing(model: ClusterModel): Diagnostic[] {
-  return [...checkVms(model), ...checkClasses(model)];
+  return append(checkVms(model), checkClasses(model));
 }

@@ -3,6 +3,7 @@
  * (spec → module default → cluster default, as the module resolves it), whether the module
  * permits it, and whether it exists and is usable in the inventory.
  */
+import { append } from '../append.ts';
 import type { ClusterModel } from '../model/cluster-model.ts';
 import type { FieldPath } from '../render/yaml-emit.ts';
 import type { Resource } from '../model/resource.ts';
@@ -168,7 +169,7 @@ export function checkStorage(model: ClusterModel): Diagnostic[] {
   const s = model.settings();
   const out: Diagnostic[] = [];
   if (s?.source === 'manifest') out.push(...checkModule(model, s.settings, s.resource));
-  out.push(...checkDisks(model, policyOf(s?.settings, 'disks'), policyOf(s?.settings, 'images')));
-  out.push(...checkImages(model, policyOf(s?.settings, 'images')));
+  append(out, checkDisks(model, policyOf(s?.settings, 'disks'), policyOf(s?.settings, 'images')));
+  append(out, checkImages(model, policyOf(s?.settings, 'images')));
   return out;
 }

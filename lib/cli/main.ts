@@ -172,7 +172,9 @@ function groupByCluster(resources: readonly Resource[], fallback: string): Map<s
   const m = new Map<string, Resource[]>();
   for (const r of resources) {
     const c = clusterOfFile(r.origin.file, fallback);
-    m.set(c, [...(m.get(c) ?? []), r]);
+    const list = m.get(c);
+    if (list) list.push(r);
+    else m.set(c, [r]);
   }
   return m;
 }
@@ -235,9 +237,16 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       return 2;
     }
     if (e instanceof DvpcError) {
+      if (command !== 'synth') {
+        io.err(`dvpc: ${e.code} ${e.detail}\n  hint: ${e.hint}\n`);
+        return 1;
+      }
       io.err(`${e.constructPath ?? '(app)'}\n  error ${e.code}  ${e.field ? `${e.field}: ` : ''}${e.detail}\n  hint: ${e.hint}\nsynth failed: dist/ was left as it was\n`);
       return 1;
     }
-    throw e;
+    // Whatever else goes wrong is reported in one line; DVPC_DEBUG=1 shows the stack.
+    const err = e as Error;
+    io.err(`dvpc: ${err instanceof RangeError ? 'the input is too large or too deeply nested to process' : 'internal error'}: ${err.message}\n${process.env['DVPC_DEBUG'] ? `${err.stack ?? ''}\n` : ''}`);
+    return 2;
   }
 }

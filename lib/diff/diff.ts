@@ -99,7 +99,12 @@ export function diffCluster(cluster: string, desired: readonly Resource[], basel
   const report = runChecks(model, options.allow);
   const diagnostics = report.diagnostics.filter((d) => CHANGE_CODES.has(d.code));
   const byResource = new Map<string, Diagnostic[]>();
-  for (const d of diagnostics) if (d.resource) byResource.set(d.resource, [...(byResource.get(d.resource) ?? []), d]);
+  for (const d of diagnostics) {
+    if (!d.resource) continue;
+    const list = byResource.get(d.resource);
+    if (list) list.push(d);
+    else byResource.set(d.resource, [d]);
+  }
   const before = new Map(base.resources.map((r) => [identityKey(r), r]));
   const after = new Map(model.resources.map((r) => [identityKey(r), r]));
   const changes: ObjectChange[] = [];

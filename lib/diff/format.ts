@@ -15,7 +15,11 @@ function value(v: unknown): string {
 
 function byKind(changes: readonly ObjectChange[]): Map<string, ObjectChange[]> {
   const m = new Map<string, ObjectChange[]>();
-  for (const c of changes) m.set(c.kind, [...(m.get(c.kind) ?? []), c]);
+  for (const c of changes) {
+    const list = m.get(c.kind);
+    if (list) list.push(c);
+    else m.set(c.kind, [c]);
+  }
   return m;
 }
 

@@ -2,6 +2,7 @@
  * The YAML front door's entry: files and folders become the Resources of one cluster's model,
  * with its inventory and its baseline (a folder, or the same paths at a git ref).
  */
+import { append } from '../append.ts';
 import { loadManifests } from './yaml-loader.ts';
 import { toResource, type Resource } from '../model/resource.ts';
 import { ClusterModel } from '../model/cluster-model.ts';
@@ -38,8 +39,8 @@ export function loadBaseline(paths: readonly string[], options: CheckOptions, na
   const diagnostics: Diagnostic[] = [];
   for (const p of paths) {
     const loaded = loadFromGit(options.baselineRef, p);
-    resources.push(...loaded.objects.map((o) => toResource(o.body, o.origin, namespace)));
-    diagnostics.push(...loaded.diagnostics);
+    for (const o of loaded.objects) resources.push(toResource(o.body, o.origin, namespace));
+    append(diagnostics, loaded.diagnostics);
   }
   return { resources, diagnostics };
 }

@@ -3,6 +3,7 @@
  * their file, the line of each field, and the document they came from. Read as kubectl reads
  * them (YAML 1.1: `yes` is a boolean, `0777` octal; duplicate keys are an error).
  */
+import { append } from '../append.ts';
 import { readFileSync, readdirSync, statSync, realpathSync } from 'node:fs';
 import { join, relative, isAbsolute } from 'node:path';
 import { LineCounter, parseAllDocuments, isMap, isSeq, isPair, isScalar, type Document, type Node as YamlNode } from 'yaml';
@@ -172,8 +173,8 @@ export function loadManifests(paths: readonly string[]): LoadedFiles {
       continue;
     }
     const parsed = parseManifestText(text, shown);
-    objects.push(...parsed.objects);
-    diagnostics.push(...parsed.diagnostics);
+    append(objects, parsed.objects);
+    append(diagnostics, parsed.diagnostics);
   }
   return { objects, diagnostics, files: files.length };
 }
