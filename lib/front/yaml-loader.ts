@@ -169,7 +169,8 @@ export function loadManifests(paths: readonly string[]): LoadedFiles {
       text = new TextDecoder('utf-8', { fatal: true }).decode(buf);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      diagnostics.push(fileDiagnostic('DVP001', shown, undefined, code ? `cannot read: ${code}` : 'the file is not UTF-8 text', code ? 'check the file permissions' : 'save the file as UTF-8'));
+      const encoding = code === undefined || code === 'ERR_ENCODING_INVALID_ENCODED_DATA';
+      diagnostics.push(fileDiagnostic('DVP001', shown, undefined, encoding ? 'the file is not UTF-8 text' : `cannot read: ${code}`, encoding ? 'save the file as UTF-8' : 'check the file permissions'));
       continue;
     }
     const parsed = parseManifestText(text, shown);

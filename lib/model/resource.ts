@@ -53,7 +53,10 @@ export function toResource(body: JsonObject, origin: Origin, defaultNamespace: s
   const kind = str(body['kind']) ?? '';
   const meta = body['metadata'];
   const metadata = meta !== null && typeof meta === 'object' && !Array.isArray(meta) ? meta : {};
-  const name = str(metadata['name']) ?? (str(metadata['generateName']) !== undefined ? `${str(metadata['generateName'])}*` : '');
+  const rawName = metadata['name'];
+  // A name YAML read as another scalar (`name: yes`) is still shown as written, for the diagnostic.
+  const scalarName = typeof rawName === 'number' || typeof rawName === 'boolean' ? String(rawName) : undefined;
+  const name = str(rawName) ?? scalarName ?? (str(metadata['generateName']) !== undefined ? `${str(metadata['generateName'])}*` : '');
   const namespace = isClusterScoped(apiVersion, kind) ? undefined : (str(metadata['namespace']) ?? defaultNamespace);
   return { apiVersion, kind, name, namespace, body, origin };
 }

@@ -1,17 +1,19 @@
 /**
  * The two core kinds dvpc reads: Namespace (projects) and Secret (cloud-init and Sysprep data).
- * They are checked loosely (the API server validates them fully); only what the checks read is typed.
+ * Their fields are known, so an unknown one is an error, as kubectl's strict validation makes it.
  */
 import { z } from 'zod';
 import { objectMeta } from './common.ts';
 
-export const namespace = z.looseObject({
+export const namespace = z.strictObject({
   apiVersion: z.literal('v1'),
   kind: z.literal('Namespace'),
   metadata: objectMeta,
+  spec: z.strictObject({ finalizers: z.array(z.string()).optional() }).optional(),
+  status: z.unknown().optional(),
 });
 
-export const secret = z.looseObject({
+export const secret = z.strictObject({
   apiVersion: z.literal('v1'),
   kind: z.literal('Secret'),
   metadata: objectMeta,
