@@ -46,7 +46,6 @@ function isPlainSafe(s: string): boolean {
 }
 
 // Literal blocks cannot carry control characters, carriage returns or a BOM.
-// eslint-disable-next-line no-control-regex
 const NOT_LITERAL = /[\x00-\x08\x0b-\x1f\x7f\u0085\u2028\u2029\ufeff]/;
 
 function scalar(value: string | number | boolean | null): string {
