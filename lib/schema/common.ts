@@ -112,38 +112,27 @@ function requirementRefine(req: { operator: string; values?: string[] | undefine
   }
 }
 
+/** One requirement of a selector, with the operators its kind of selector allows. */
+function requirement(operator: typeof labelSelectorOperator | typeof nodeSelectorOperator) {
+  return z.strictObject({ key: z.string(), operator, values: z.array(z.string()).optional() }).superRefine(requirementRefine);
+}
+
 /** metav1.LabelSelector (matchLabels + matchExpressions with In/NotIn/Exists/DoesNotExist). */
 export const labelSelector = z.strictObject({
   matchLabels: z.record(z.string(), z.string()).optional(),
-  matchExpressions: z.array(z.strictObject({
-    key: z.string(),
-    operator: labelSelectorOperator,
-    values: z.array(z.string()).optional(),
-  }).superRefine(requirementRefine)).optional(),
+  matchExpressions: z.array(requirement(labelSelectorOperator)).optional(),
 });
 
 /** The class `spec.nodeSelector`: matchLabels plus NodeSelectorRequirements (also Gt/Lt). */
 export const nodeLabelSelector = z.strictObject({
   matchLabels: z.record(z.string(), z.string()).optional(),
-  matchExpressions: z.array(z.strictObject({
-    key: z.string(),
-    operator: nodeSelectorOperator,
-    values: z.array(z.string()).optional(),
-  }).superRefine(requirementRefine)).optional(),
+  matchExpressions: z.array(requirement(nodeSelectorOperator)).optional(),
 });
 
 /** corev1.NodeSelectorTerm. */
 export const nodeSelectorTerm = z.strictObject({
-  matchExpressions: z.array(z.strictObject({
-    key: z.string(),
-    operator: nodeSelectorOperator,
-    values: z.array(z.string()).optional(),
-  }).superRefine(requirementRefine)).optional(),
-  matchFields: z.array(z.strictObject({
-    key: z.string(),
-    operator: nodeSelectorOperator,
-    values: z.array(z.string()).optional(),
-  }).superRefine(requirementRefine)).optional(),
+  matchExpressions: z.array(requirement(nodeSelectorOperator)).optional(),
+  matchFields: z.array(requirement(nodeSelectorOperator)).optional(),
 });
 
 /** corev1.Toleration. */
