@@ -79,7 +79,7 @@ for (const n of N) {
     const folder = largestFolder(join(work, 'yaml'));
     const kz = kustomize(folder.path);
     const row = {
-      vms: n, objects: [...rendered.files.keys()].length, cdk8sMs: cdk8s.ms, dvpcMs: dvpc.ms, ratioDvpcCdk8s: dvpc.ms / cdk8s.ms,
+      vms: n, files: rendered.files.size, objects: rendered.clusters.reduce((k, c) => k + c.report.summary.resources, 0), cdk8sMs: cdk8s.ms, dvpcMs: dvpc.ms, ratioDvpcCdk8s: dvpc.ms / cdk8s.ms,
       checkMs: check.ms, parseFloorMs: parse.ms, ratioCheckParse: check.ms / parse.ms,
       cdk8sPeakMb: cdk8s.maxRssMb, dvpcPeakMb: dvpc.maxRssMb, checkPeakMb: check.maxRssMb, phasesMs: dvpc.phases,
       largestFolder: { path: folder.path.slice(work.length + 1), bytes: folder.bytes, kustomizeMs: kz },
