@@ -38,13 +38,18 @@ export function formatText(report: Report, colour: boolean, title?: string): str
   const s = report.summary;
   const parts = [`${s.errors} error(s)`, `${s.warnings} warning(s)`, `${s.resources} object(s) in ${s.files} file(s)`];
   lines.push(`${s.errors > 0 ? paint(colour, 'red', 'FAILED') : 'ok'}: ${parts.join(', ')}`);
-  if (s.skipped.length > 0) lines.push(paint(colour, 'dim', `skipped (need ${skippedNeeds(s.skipped)}): ${s.skipped.join(', ')}`));
+  if (s.skipped.length > 0) lines.push(paint(colour, 'dim', skippedLine(s.skipped)));
   return `${lines.join('\n')}\n`;
 }
 
-function skippedNeeds(codes: readonly string[]): string {
-  const needs = new Set(codes.map((c) => (c === 'DVP107' ? 'an inventory or a baseline' : CODES[c]?.needs === 'baseline' ? 'a baseline' : 'an inventory')));
-  return [...needs].join(' / ');
+/** "skipped without an inventory: DVP103, ...; without a baseline: DVP601, ..." */
+function skippedLine(codes: readonly string[]): string {
+  const groups = new Map<string, string[]>();
+  for (const c of codes) {
+    const why = c === 'DVP107' ? 'an inventory or a baseline' : CODES[c]?.needs === 'baseline' ? 'a baseline' : 'an inventory';
+    groups.set(why, [...(groups.get(why) ?? []), c]);
+  }
+  return `skipped ${[...groups].map(([why, list]) => `without ${why}: ${list.join(', ')}`).join('; ')}`;
 }
 
 function jsonDiagnostic(d: Diagnostic): Record<string, unknown> {
