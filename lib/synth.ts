@@ -15,8 +15,8 @@ import { gitopsFiles } from './render/gitops.ts';
 import { DvpcError } from './errors.ts';
 import { toResource, type JsonObject, type Origin, type Resource } from './model/resource.ts';
 import { ClusterModel } from './model/cluster-model.ts';
-import { layout, type LayoutFolder, type PlacedObject } from './render/layout.ts';
-import { emitDocuments, lineMaps, pathKey, type FieldPath, type Json } from './render/yaml-emit.ts';
+import { layout, type PlacedObject } from './render/layout.ts';
+import { emitDocuments, kustomizationFile, lineMaps, pathKey, type FieldPath, type Json } from './render/yaml-emit.ts';
 import { ARGO_SYNC_OPTIONS, FLUX_PRUNE, SYNC_WAVE_ANNOTATION, holdsData, syncWave } from './render/order.ts';
 import { writeTreeAtomically, type FileTree } from './render/write.ts';
 import { runChecks, type Report } from './check/index.ts';
@@ -141,10 +141,6 @@ function collect(cluster: Cluster): Collected[] {
   return out;
 }
 
-function kustomization(folder: LayoutFolder): string {
-  return emitDocuments([{ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: folder.files.map((f) => f.name) }]).replace(/^---\n/, '');
-}
-
 /** Renders one cluster: its files (relative to the outdir) and its model with file-accurate origins. */
 export function renderCluster(cluster: Cluster, outdirShown: string, inventory: Inventory | undefined, baseline?: { resources: Resource[]; diagnostics: Diagnostic[] }, phases: SynthPhases = newPhases()): { files: Map<string, string>; model: ClusterModel; extra: Diagnostic[] } {
   let t = performance.now();
@@ -163,7 +159,7 @@ export function renderCluster(cluster: Cluster, outdirShown: string, inventory: 
       });
       files.set(rel, emitDocuments(docs as { [key: string]: Json }[]));
     }
-    files.set(`${cluster.clusterName}/${folder.path}/kustomization.yaml`, kustomization(folder));
+    files.set(`${cluster.clusterName}/${folder.path}/kustomization.yaml`, kustomizationFile(folder.files.map((f) => f.name)));
   }
   phases.serialize += performance.now() - t;
   t = performance.now();

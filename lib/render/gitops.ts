@@ -9,7 +9,7 @@
  * Pruning is on everywhere; disks and PVC images carry the annotations that exempt them.
  */
 import type { GitOpsProps } from '../constructs/gitops.ts';
-import { emitDocuments, type Json } from './yaml-emit.ts';
+import { emitDocuments, kustomizationFile, type Json } from './yaml-emit.ts';
 
 type Doc = { [key: string]: Json };
 
@@ -53,7 +53,6 @@ export function gitopsFiles(p: GitOpsProps, clusters: ReadonlyMap<string, readon
   const base = (p.path ?? 'dist').replace(/\/+$/, '');
   const argoNs = p.argocd?.namespace ?? 'argocd';
   const names = [...clusters.keys()].sort();
-  const kustomization = (resources: string[]) => emitDocuments([{ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources }]).replace(/^---\n/, '');
 
   for (const c of names) {
     const app: Doc = {
@@ -64,7 +63,7 @@ export function gitopsFiles(p: GitOpsProps, clusters: ReadonlyMap<string, readon
     };
     files.set(`gitops/argocd/applications/${c}.yaml`, emitDocuments([app]));
   }
-  files.set('gitops/argocd/applications/kustomization.yaml', kustomization(names.map((c) => `${c}.yaml`)));
+  files.set('gitops/argocd/applications/kustomization.yaml', kustomizationFile(names.map((c) => `${c}.yaml`)));
 
   const appSet: Doc = {
     apiVersion: 'argoproj.io/v1alpha1',
@@ -84,7 +83,7 @@ export function gitopsFiles(p: GitOpsProps, clusters: ReadonlyMap<string, readon
     ((appSet['spec'] as Doc)['template'] as Doc)['spec'] = applicationSpec(p, '{{ .path }}', { server: '{{ .destination.server }}' });
   }
   files.set('gitops/argocd/applicationset/fleet.yaml', emitDocuments([appSet]));
-  files.set('gitops/argocd/applicationset/kustomization.yaml', kustomization(['fleet.yaml']));
+  files.set('gitops/argocd/applicationset/kustomization.yaml', kustomizationFile(['fleet.yaml']));
 
   const fluxNs = p.flux?.namespace ?? 'flux-system';
   const source = p.flux?.sourceName ?? 'dvpc';
@@ -110,7 +109,7 @@ export function gitopsFiles(p: GitOpsProps, clusters: ReadonlyMap<string, readon
       docs.push({ apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name: fluxName(c, f), namespace: fluxNs }, spec });
     }
     files.set(`gitops/flux/${c}/kustomizations.yaml`, emitDocuments(docs));
-    files.set(`gitops/flux/${c}/kustomization.yaml`, kustomization(['kustomizations.yaml']));
+    files.set(`gitops/flux/${c}/kustomization.yaml`, kustomizationFile(['kustomizations.yaml']));
   }
   return files;
 }

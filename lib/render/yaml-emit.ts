@@ -202,3 +202,8 @@ function countLines(text: string): number {
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) n++;
   return n;
 }
+
+/** A folder's kustomization.yaml listing its files, so that `kubectl kustomize` (what Flux runs) builds it. */
+export function kustomizationFile(resources: readonly string[]): string {
+  return emitDocument({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [...resources] });
+}
