@@ -55,6 +55,9 @@ function checkNames(r: Resource): Diagnostic[] {
     for (const p of nameProblems(r.kind, generateName, true)) out.push(diagnose('DVP003', r, ['metadata', 'generateName'], p, 'use lower-case letters, digits and "-"'));
   } else if (name === undefined) {
     out.push(diagnose('DVP002', r, ['metadata'], 'metadata.name is missing', 'give the object a name'));
+  } else if (r.kind === 'ModuleConfig') {
+    // Other checks of a ModuleConfig key on its name, so a name of the wrong type is said here.
+    out.push(diagnose('DVP002', r, ['metadata', 'name'], `metadata.name must be a string, got ${JSON.stringify(name)}`, 'name the ModuleConfig "virtualization"'));
   }
   const ns = meta['namespace'];
   if (typeof ns === 'string' && r.namespace !== undefined && !DNS1123_LABEL.test(ns)) {
