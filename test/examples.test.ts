@@ -53,7 +53,9 @@ describe('the upstream documentation examples, checked as one desired state', ()
       '17-windows-virtualdisk-blank.yaml:9 DVP302 error', // local-path missing
       '18-windows-clustervirtualimage-iso.yaml:9 DVP702 warning', // http:// without a checksum
       '19-windows-virtualmachine.yaml:25 DVP401 error', // a VM on a missing ISO (win-virtio-iso)
+      '20-vmop-clone-DOC-MISMATCHES-CRD.yaml:10 DVP002 error', // nameReplacements: the CRD says nameReplacement
       '20-vmop-clone-DOC-MISMATCHES-CRD.yaml:2 DVP406 warning',
+      '20-vmop-clone-DOC-MISMATCHES-CRD.yaml:8 DVP002 error', // so no name is replaced: the CEL rule on clone fails
     ]);
   });
 });

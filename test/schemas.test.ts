@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import {
   clusterVirtualImage, virtualImage, virtualDisk, virtualMachineClassV1alpha2, virtualMachineClassV1alpha3,
-  virtualMachine, virtualMachineIPAddress, virtualMachineBlockDeviceAttachment, moduleConfig,
+  virtualMachine, virtualMachineIPAddress, virtualMachineBlockDeviceAttachment, moduleConfig, virtualMachineOperation,
 } from '../lib/schema/index.ts';
 import { schemaProblems } from '../lib/schema/issues.ts';
 
@@ -34,6 +34,7 @@ const cls3 = { apiVersion: G3, kind: 'VirtualMachineClass', metadata: { name: 'c
 const vm = { apiVersion: G, kind: 'VirtualMachine', metadata: { name: 'vm', namespace: 'p' }, spec: { virtualMachineClassName: 'generic', cpu: { cores: 2, coreFraction: '10%' }, memory: { size: '2Gi' }, blockDeviceRefs: [{ kind: 'VirtualDisk', name: 'root' }] } };
 const vmip = { apiVersion: G, kind: 'VirtualMachineIPAddress', metadata: { name: 'ip', namespace: 'p' }, spec: { type: 'Static', staticIP: '10.0.0.5' } };
 const vmbda = { apiVersion: G, kind: 'VirtualMachineBlockDeviceAttachment', metadata: { name: 'a', namespace: 'p' }, spec: { virtualMachineName: 'vm', blockDeviceRef: { kind: 'VirtualDisk', name: 'data' } } };
+const vmop = { apiVersion: G, kind: 'VirtualMachineOperation', metadata: { generateName: 'clone-', namespace: 'p' }, spec: { type: 'Clone', virtualMachineName: 'vm', clone: { mode: 'Strict', nameReplacement: [{ from: { kind: 'VirtualMachine', name: 'vm' }, to: 'vm-copy' }] } } };
 const mc = { apiVersion: 'deckhouse.io/v1alpha1', kind: 'ModuleConfig', metadata: { name: 'virtualization' }, spec: { enabled: true, version: 1, settings: { dvcr: { storage: { type: 'PersistentVolumeClaim', persistentVolumeClaim: { size: '50G', storageClassName: 'sc' } } }, virtualMachineCIDRs: ['10.66.10.0/24'] } } };
 
 describe('valid objects of every kind pass', () => {
@@ -47,6 +48,7 @@ describe('valid objects of every kind pass', () => {
     ['VirtualMachineIPAddress', virtualMachineIPAddress, vmip],
     ['VirtualMachineBlockDeviceAttachment', virtualMachineBlockDeviceAttachment, vmbda],
     ['ModuleConfig', moduleConfig, mc],
+    ['VirtualMachineOperation', virtualMachineOperation, vmop],
   ] as const)('%s', (_name, schema, obj) => {
     expect(messages(schema, obj)).toEqual([]);
   });
@@ -110,6 +112,10 @@ describe('each rule fails on its own, with its meaning', () => {
     ['CEL: Legacy needs BIOS', virtualMachine, patch(vm, { spec: { osType: 'Legacy', bootloader: 'EFI' } }), /The Legacy osType requires the BIOS bootloader/],
     ['CEL: Legacy has no provisioning', virtualMachine, patch(vm, { spec: { osType: 'Legacy', provisioning: { type: 'UserData', userData: '#cloud-config\n' } } }), /does not support provisioning/],
     ['CEL: Legacy without virtio, at most 4 devices', virtualMachine, patch(vm, { spec: { osType: 'Legacy', enableParavirtualization: false, blockDeviceRefs: Array.from({ length: 5 }, (_, i) => ({ kind: 'VirtualDisk', name: `d${i}` })) } }), /at most 4 block devices/],
+    ['CEL: a forced Start', virtualMachineOperation, { ...vmop, spec: { type: 'Start', virtualMachineName: 'vm', force: true } }, /The `Start` operation cannot be performed forcibly/],
+    ['CEL: Restore needs restore', virtualMachineOperation, { ...vmop, spec: { type: 'Restore', virtualMachineName: 'vm' } }, /Restore requires restore field/],
+    ['CEL: migrate only with Migrate', virtualMachineOperation, { ...vmop, spec: { type: 'Evict', virtualMachineName: 'vm', migrate: { nodeSelector: { a: 'b' } } } }, /spec.migrate can only be set when spec.type is 'Migrate'/],
+    ['CEL: clone renames something', virtualMachineOperation, { ...vmop, spec: { type: 'Clone', virtualMachineName: 'vm', clone: { mode: 'Strict' } } }, /At least one of customization.namePrefix/],
     ['CEL: userData size', virtualMachine, patch(vm, { spec: { provisioning: { type: 'UserData', userData: `#cloud-config\n${'x'.repeat(2048)}` } } }), /exceeds 2048 byte limit/],
   ];
   it.each(cases)('%s', (_name, schema, obj, expected) => {

@@ -11,6 +11,7 @@ import { virtualMachine } from './virtual-machine.ts';
 import { virtualMachineBlockDeviceAttachment, virtualMachineIPAddress, virtualMachineIPAddressLease } from './addresses.ts';
 import { moduleConfig } from './module-config.ts';
 import { namespace, secret } from './core.ts';
+import { virtualMachineOperation } from './operations.ts';
 
 const SCHEMAS: Record<string, z.ZodType> = {
   [`${GROUP}/v1alpha2/ClusterVirtualImage`]: clusterVirtualImage,
@@ -22,6 +23,7 @@ const SCHEMAS: Record<string, z.ZodType> = {
   [`${GROUP}/v1alpha2/VirtualMachineIPAddress`]: virtualMachineIPAddress,
   [`${GROUP}/v1alpha2/VirtualMachineIPAddressLease`]: virtualMachineIPAddressLease,
   [`${GROUP}/v1alpha2/VirtualMachineBlockDeviceAttachment`]: virtualMachineBlockDeviceAttachment,
+  [`${GROUP}/v1alpha2/VirtualMachineOperation`]: virtualMachineOperation,
   'deckhouse.io/v1alpha1/ModuleConfig': moduleConfig,
   'v1/Namespace': namespace,
   'v1/Secret': secret,
@@ -80,3 +82,4 @@ export * from './virtual-machine.ts';
 export * from './addresses.ts';
 export * from './module-config.ts';
 export * from './core.ts';
+export * from './operations.ts';

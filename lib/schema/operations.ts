@@ -1,0 +1,40 @@
+/**
+ * VirtualMachineOperation: one-shot (DVP406 warns when one sits in a GitOps path), but a
+ * malformed one is still reported, as the API server would reject it.
+ */
+import { z } from 'zod';
+import { V1ALPHA2, resource } from './common.ts';
+
+const mode = z.enum(['DryRun', 'Strict', 'BestEffort']);
+const nameAffix = (what: string) => z.string().superRefine((s, ctx) => {
+  if (s.length < 1 || s.length > 59) ctx.addIssue({ code: 'custom', message: `${what} length must be between 1 and 59 characters if set` });
+});
+
+export const operationSpec = z.strictObject({
+  type: z.enum(['Restart', 'Start', 'Stop', 'Migrate', 'Evict', 'Restore', 'Clone']),
+  virtualMachineName: z.string().min(1),
+  force: z.boolean().optional(),
+  migrate: z.strictObject({ nodeSelector: z.record(z.string(), z.string()).optional() }).optional(),
+  restore: z.strictObject({ mode, virtualMachineSnapshotName: z.string().min(1) }).optional(),
+  clone: z.strictObject({
+    mode,
+    customization: z.strictObject({ namePrefix: nameAffix('namePrefix').optional(), nameSuffix: nameAffix('nameSuffix').optional() }).optional(),
+    nameReplacement: z.array(z.strictObject({
+      from: z.strictObject({ kind: z.string().min(1).optional(), name: z.string().min(1) }),
+      to: z.string().min(1).max(59),
+    })).optional(),
+  }).superRefine((clone, ctx) => {
+    const c = clone.customization;
+    if (!(c?.namePrefix || c?.nameSuffix || (clone.nameReplacement?.length ?? 0) > 0)) {
+      ctx.addIssue({ code: 'custom', message: 'At least one of customization.namePrefix, customization.nameSuffix, or nameReplacement must be set' });
+    }
+  }).optional(),
+}).superRefine((spec, ctx) => {
+  // The CEL rules on spec, with the CRD's messages.
+  if (spec.type === 'Start' && spec.force) ctx.addIssue({ code: 'custom', path: ['force'], message: 'The `Start` operation cannot be performed forcibly.' });
+  if (spec.type === 'Restore' && !spec.restore) ctx.addIssue({ code: 'custom', path: ['type'], message: 'Restore requires restore field.' });
+  if (spec.type === 'Clone' && !spec.clone) ctx.addIssue({ code: 'custom', path: ['type'], message: 'Clone requires clone field.' });
+  if (spec.migrate && spec.type !== 'Migrate') ctx.addIssue({ code: 'custom', path: ['migrate'], message: "spec.migrate can only be set when spec.type is 'Migrate'" });
+});
+
+export const virtualMachineOperation = resource([V1ALPHA2], 'VirtualMachineOperation', operationSpec);
