@@ -7,7 +7,7 @@ import type { ClassInfo, ClusterModel } from '../model/cluster-model.ts';
 import type { Resource } from '../model/resource.ts';
 import type { InventoryNode } from '../inventory/types.ts';
 import { placeClass, type ClassPlacement } from '../model/placement.ts';
-import { defaultCoreFraction, matchPolicy } from '../model/sizing.ts';
+import { effectiveCoreFraction } from '../model/sizing.ts';
 import { formatBytes, quantityBytes } from '../quantity.ts';
 import { diagnose, type Diagnostic } from './diagnostic.ts';
 
@@ -26,19 +26,6 @@ interface Demand {
 }
 
 const MUST_RUN = new Set(['AlwaysOn', 'AlwaysOnUnlessStoppedManually']);
-
-/** The fraction the VM runs with: written, else the class default; Auto as the step nearest 10%. */
-function fractionOf(vm: VmSpec, cls: ClassInfo): number {
-  let cf = vm.cpu.coreFraction;
-  if (cf === undefined) {
-    const d = defaultCoreFraction(cls.policies, vm.cpu.cores);
-    cf = d.kind === 'value' ? d.value : '100%';
-  }
-  if (cf !== 'Auto') return Number(cf.replace('%', ''));
-  const policy = matchPolicy(cls.policies, vm.cpu.cores);
-  const steps = (policy?.coreFractions.length ? policy.coreFractions : [5, 10, 15, 20, 30, 40, 50, 60, 70, 80, 90, 99]).filter((f) => f < 100);
-  return steps.reduce((best, f) => (Math.abs(f - 10) < Math.abs(best - 10) ? f : best), steps[0] ?? 100);
-}
 
 const cores = (milli: bigint) => `${Number(milli) / 1000}`;
 const sum = (nodes: readonly InventoryNode[], f: (n: InventoryNode) => bigint | undefined) => nodes.reduce((s, n) => s + (f(n) ?? 0n), 0n);
@@ -90,7 +77,7 @@ export function checkPlacement(model: ClusterModel): Diagnostic[] {
       out.push(diagnose('DVP208', r, vm.cpu.cores * 1000 > Number(p.maxCpuMilli) ? ['spec', 'cpu', 'cores'] : ['spec', 'memory', 'size'], `the VM asks for ${vm.cpu.cores} cores and ${vm.memory.size}, but the largest available node of class "${cls.name}" has ${cores(p.maxCpuMilli)} cores and ${formatBytes(p.maxMemory)} allocatable`, 'make the VM smaller, or give the class larger nodes'));
     }
     if (MUST_RUN.has(vm.runPolicy)) {
-      const fraction = fractionOf(vm, cls);
+      const fraction = effectiveCoreFraction(cls.policies, vm.cpu.cores, vm.cpu.coreFraction);
       const cpuMilli = (BigInt(vm.cpu.cores) * 1000n * BigInt(fraction) + 99n) / 100n;
       demands.push({ vm: r, cls, cpuMilli, memory });
     }

@@ -52,6 +52,12 @@ function skippedLine(codes: readonly string[]): string {
   return `skipped ${[...groups].map(([why, list]) => `without ${why}: ${list.join(', ')}`).join('; ')}`;
 }
 
+/** One diagnostic on one line, for commands whose main output is something else (classes, diff). */
+export function diagnosticLine(d: Diagnostic): string {
+  const where = [d.resource, d.path].filter(Boolean).join(' ');
+  return `${d.file ?? '(no file)'}${d.line ? `:${d.line}` : ''}: ${d.severity} ${d.code} ${where ? `${where}: ` : ''}${d.message} (hint: ${d.hint})\n`;
+}
+
 function jsonDiagnostic(d: Diagnostic): Record<string, unknown> {
   const out: Record<string, unknown> = { code: d.code, severity: d.severity, message: d.message, hint: d.hint };
   if (d.file !== undefined) out['file'] = d.file;

@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { App } from 'cdk8s';
 import { DvpcError, UsageError } from '../errors.ts';
-import { formatReport, mergeReports, type Format } from './format.ts';
+import { diagnosticLine, formatReport, mergeReports, type Format } from './format.ts';
 import { synthesize } from '../synth.ts';
 import { checkPaths } from './check.ts';
 import { CODES } from '../check/codes.ts';
@@ -157,7 +157,7 @@ async function runClasses(args: string[], io: Io): Promise<number> {
   const format = values['format'] ?? 'yaml';
   if (format !== 'yaml' && format !== 'text') throw new UsageError(`--format must be yaml or text, not "${String(format)}"`);
   const inventory = loadInventory(dir);
-  for (const d of inventory.diagnostics) io.err(`${d.file}${d.line ? `:${d.line}` : ''}: ${d.code} ${d.message}\n`);
+  for (const d of inventory.diagnostics) io.err(diagnosticLine(d));
   const derivation = deriveClasses(inventory, { groupBy: values['group-by'] as string | undefined });
   if (format === 'text') {
     io.out(derivationText(derivation, inventory));
@@ -197,7 +197,7 @@ async function runDiff(args: string[], io: Io): Promise<number> {
   const fallback = basename(positionals[0] as string);
   const desired = loadResources(positionals, namespace);
   const base = loadBaseline(positionals, { baseline, baselineRef }, namespace) ?? { resources: [], diagnostics: [] };
-  for (const d of [...desired.diagnostics, ...base.diagnostics]) io.err(`${d.file}${d.line ? `:${d.line}` : ''}: ${d.code} ${d.message}\n`);
+  for (const d of [...desired.diagnostics, ...base.diagnostics]) io.err(diagnosticLine(d));
   const after = groupByCluster(desired.resources, fallback);
   const before = groupByCluster(base.resources, fallback);
   const inv = inventory !== undefined ? loadInventory(inventory) : undefined;

@@ -10,7 +10,7 @@ import { runChecks } from '../check/index.ts';
 import type { Diagnostic } from '../check/diagnostic.ts';
 import { CODES } from '../check/codes.ts';
 import { quantityBytes } from '../quantity.ts';
-import { defaultCoreFraction } from '../model/sizing.ts';
+import { effectiveCoreFraction } from '../model/sizing.ts';
 
 export interface ObjectChange {
   readonly change: 'added' | 'removed' | 'changed';
@@ -81,12 +81,7 @@ function totals(model: ClusterModel): { cores: number; requested: number; memory
     const spec = model.valid<{ spec: { virtualMachineClassName: string; cpu: { cores: number; coreFraction?: string }; memory: { size: string } } }>(r)?.spec;
     if (!spec) continue;
     cores += spec.cpu.cores;
-    let cf = spec.cpu.coreFraction;
-    if (cf === undefined) {
-      const d = defaultCoreFraction(classes.get(spec.virtualMachineClassName)?.policies ?? [], spec.cpu.cores);
-      cf = d.kind === 'value' ? d.value : '100%';
-    }
-    requested += cf === 'Auto' ? spec.cpu.cores * 0.1 : (spec.cpu.cores * Number(cf.replace('%', ''))) / 100;
+    requested += (spec.cpu.cores * effectiveCoreFraction(classes.get(spec.virtualMachineClassName)?.policies ?? [], spec.cpu.cores, spec.cpu.coreFraction)) / 100;
     memory += quantityBytes(spec.memory.size) ?? 0n;
   }
   return { cores, requested: Math.round(requested * 1000) / 1000, memory };

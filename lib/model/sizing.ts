@@ -86,6 +86,26 @@ export function defaultCoreFraction(policies: readonly Policy[], cores: number):
   return { kind: 'value', value: '100%' };
 }
 
+/** The steps `Auto` moves between until the autoscaler has a value (sizing_policy.go). */
+const DEFAULT_AUTO_STEPS = [5, 10, 15, 20, 30, 40, 50, 60, 70, 80, 90, 99];
+
+/**
+ * The share of each core (percent) a VM runs with: as written, else what the mutating webhook
+ * fills in (100% where it would reject); `Auto` as the step closest to 10%, which is what the
+ * module uses until the autoscaler recommends a value.
+ */
+export function effectiveCoreFraction(policies: readonly Policy[], cores: number, written: string | undefined): number {
+  let cf = written;
+  if (cf === undefined) {
+    const d = defaultCoreFraction(policies, cores);
+    cf = d.kind === 'value' ? d.value : '100%';
+  }
+  if (cf !== 'Auto') return Number(cf.replace('%', ''));
+  const policy = matchPolicy(policies, cores);
+  const steps = (policy?.coreFractions.length ? policy.coreFractions : DEFAULT_AUTO_STEPS).filter((f) => f < 100);
+  return steps.reduce((best, f) => (Math.abs(f - 10) < Math.abs(best - 10) ? f : best), steps[0] ?? 100);
+}
+
 /** The grid values around `value` on min, min+step, ... (< max) plus max: what to suggest instead. */
 export function gridNeighbours(min: bigint, max: bigint, step: bigint, value: bigint): [bigint, bigint] {
   if (value <= min) return [min, min];
