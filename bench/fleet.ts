@@ -10,7 +10,8 @@ import {
   CLOUD_INIT_SECRET_TYPE, Cluster, ClusterVirtualImage, Cpu, DataSource, Project, Provisioning,
   VirtualMachine, VirtualMachineClass, VirtualizationModule, type SizingPolicy,
 } from '../lib/index.ts';
-import { emitDocuments, type Json } from '../lib/render/yaml-emit.ts';
+import { emitDocuments } from '../lib/render/yaml-emit.ts';
+import type { Json } from '../lib/core/json.ts';
 
 export interface VmSpec {
   name: string;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { fleetSpec, dvpcApp, plainCdk8sApp } from './fleet.ts';
 import { synthesize } from '../lib/synth.ts';
-import { checkPaths } from '../lib/cli/check.ts';
+import { checkPaths } from '../lib/front/check-paths.ts';
 
 const [task, nText, work] = process.argv.slice(2) as [string, string, string];
 const n = Number(nText);

@@ -1,7 +1,14 @@
 #!/usr/bin/env node
-// dvpc's command line. The library is TypeScript run through tsx, so a fresh clone needs no build step.
-import { register } from 'tsx/esm/api';
-
-register();
-const { main } = await import('../lib/cli/main.ts');
-process.exitCode = await main(process.argv.slice(2));
+// dvpc's command line: the compiled JavaScript in build/ (npm run build; `npm ci` builds it).
+// TypeScript is compiled only for the user's app, by `dvpc synth`, never for dvpc itself.
+let cli;
+try {
+  cli = await import('../build/cli/main.js');
+} catch (e) {
+  if (e && e.code === 'ERR_MODULE_NOT_FOUND' && String(e.message).includes('/build/cli/main.js')) {
+    process.stderr.write('dvpc: the package is not built (build/ is missing): run "npm run build" in its folder\n');
+    process.exit(3);
+  }
+  throw e;
+}
+process.exitCode = await cli.main(process.argv.slice(2));

@@ -12,18 +12,21 @@ import { loadBaseline, loadResources } from './front/resources.ts';
 import { Cluster } from './constructs/cluster.ts';
 import { GitOps } from './constructs/gitops.ts';
 import { gitopsFiles } from './render/gitops.ts';
-import { DvpcError } from './errors.ts';
-import { toResource, type JsonObject, type Origin, type Resource } from './model/resource.ts';
+import { DvpcError } from './core/errors.ts';
+import { recordedProblems } from './constructs/base.ts';
+import { toResource, type JsonObject, type Origin, type Resource } from './core/resource.ts';
 import { ClusterModel } from './model/cluster-model.ts';
 import { layout, type PlacedObject } from './render/layout.ts';
-import { emitDocuments, kustomizationFile, lineMaps, pathKey, type FieldPath, type Json } from './render/yaml-emit.ts';
-import { ARGO_SYNC_OPTIONS, FLUX_PRUNE, SYNC_WAVE_ANNOTATION, holdsData, syncWave } from './render/order.ts';
+import { emitDocuments, kustomizationFile, lineMaps } from './render/yaml-emit.ts';
+import { ARGO_SYNC_OPTIONS, FLUX_PRUNE, SYNC_WAVE_ANNOTATION, syncWave } from './render/order.ts';
+import { holdsData } from './core/kinds.ts';
 import { writeTreeAtomically, type FileTree } from './render/write.ts';
 import { runChecks, type Report } from './check/index.ts';
 import { loadInventory } from './inventory/load.ts';
 import type { Inventory } from './inventory/types.ts';
-import { displayPath } from './front/yaml-loader.ts';
-import type { Diagnostic } from './check/diagnostic.ts';
+import { constructDiagnostic, type Diagnostic } from './core/diagnostic.ts';
+import { pathKey, type FieldPath, type Json } from './core/json.ts';
+import { displayPath } from './read/files.ts';
 
 export interface SynthOptions {
   /**
@@ -66,6 +69,8 @@ export interface SynthPhases {
 
 export interface SynthResult {
   readonly clusters: ClusterResult[];
+  /** Problems of constructs outside any Cluster (the GitOps hand-off). */
+  readonly appDiagnostics: Diagnostic[];
   /** Every file written (or that would be), relative to outdir. */
   readonly files: FileTree;
   readonly errors: number;
@@ -210,10 +215,15 @@ export function synthesize(app: App, options: SynthOptions = {}): SynthResult {
   const all = new Map<string, string>();
   const clusters: ClusterResult[] = [];
   const phases = newPhases();
-  for (const cluster of clustersOf(app)) {
+  // Problems constructors recorded go to the report of the cluster they belong to.
+  const problems = recordedProblems(app).map(constructDiagnostic);
+  const clusterList = clustersOf(app);
+  const clusterOfProblem = (d: Diagnostic) => clusterList.find((c) => d.constructPath === c.node.path || d.constructPath?.startsWith(`${c.node.path}/`));
+  for (const cluster of clusterList) {
     const inventory = cluster.inventoryDir ? loadInventory(cluster.inventoryDir) : undefined;
     const baseline = baselineOf(cluster.clusterName, outdir, options);
-    const { files, model, extra } = renderCluster(cluster, shown, inventory, baseline, phases);
+    const { files, model, extra: loaded } = renderCluster(cluster, shown, inventory, baseline, phases);
+    const extra = [...problems.filter((d) => clusterOfProblem(d) === cluster), ...loaded];
     for (const [k, v] of files) all.set(k, v);
     const t = performance.now();
     const report = runChecks(model, options.allow, extra);
@@ -233,11 +243,12 @@ export function synthesize(app: App, options: SynthOptions = {}): SynthResult {
     if (folders.has('gitops')) throw new DvpcError('DVP004', 'a cluster is named "gitops", the folder of the GitOps hand-off', 'rename the cluster', handoff.node.path);
     for (const [k, v] of gitopsFiles((handoff as GitOps).props, folders)) all.set(k, v);
   }
-  const errors = clusters.reduce((n, c) => n + c.report.summary.errors, 0);
-  const warnings = clusters.reduce((n, c) => n + c.report.summary.warnings, 0);
+  const appDiagnostics = problems.filter((d) => clusterOfProblem(d) === undefined);
+  const errors = clusters.reduce((n, c) => n + c.report.summary.errors, 0) + appDiagnostics.filter((d) => d.severity === 'error').length;
+  const warnings = clusters.reduce((n, c) => n + c.report.summary.warnings, 0) + appDiagnostics.filter((d) => d.severity === 'warning').length;
   const written = errors === 0 && !options.dryRun;
   const t = performance.now();
   if (written) writeTreeAtomically(outdir, all, options.beforeSwap);
   phases.write += performance.now() - t;
-  return { clusters, files: all, errors, warnings, written, phases };
+  return { clusters, appDiagnostics, files: all, errors, warnings, written, phases };
 }

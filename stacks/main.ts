@@ -3,7 +3,7 @@
  * A repository of your own looks the same: one function per cluster, each with its inventory.
  */
 import { App } from 'cdk8s';
-import { GitOps } from '../lib/index.ts';
+import { GitOps } from 'dvpc';
 import { lab } from './lab/index.ts';
 import { prod } from './prod/index.ts';
 

@@ -7,11 +7,12 @@ import { parseAllDocuments } from 'yaml';
 import { JsonPatch, type ApiObject } from 'cdk8s';
 import fleet from '../stacks/main.ts';
 import { synthesize } from '../lib/synth.ts';
-import { checkPaths } from '../lib/cli/check.ts';
+import { checkPaths } from '../lib/front/check-paths.ts';
 import { main } from '../lib/cli/main.ts';
-import { emitDocuments, type Json } from '../lib/render/yaml-emit.ts';
+import { emitDocuments } from '../lib/render/yaml-emit.ts';
 import { Cluster, VirtualMachine } from '../lib/index.ts';
 import { cleanup, readTree, tempDir } from './helpers.ts';
+import type { Json } from '../lib/core/json.ts';
 
 const root = tempDir();
 afterAll(() => cleanup(root));

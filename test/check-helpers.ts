@@ -1,9 +1,9 @@
 /** Runs `dvpc check` on YAML written in a test, with the fixture inventory. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { checkPaths } from '../lib/cli/check.ts';
+import { checkPaths } from '../lib/front/check-paths.ts';
 import type { Report } from '../lib/check/index.ts';
-import type { Diagnostic } from '../lib/check/diagnostic.ts';
+import type { Diagnostic } from '../lib/core/diagnostic.ts';
 import { cleanup, tempDir } from './helpers.ts';
 
 export const FIXTURE_INVENTORY = 'test/fixtures/inventory';

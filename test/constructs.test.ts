@@ -1,11 +1,14 @@
-/** Each construct: what it renders, and the eager errors it throws for what is knowable at once. */
+/**
+ * Each construct: what it renders, and the mistakes a synth reports for it, each with its construct
+ * path and field, all of them in one run.
+ */
 import { describe, expect, it } from 'vitest';
 import * as kplus from 'cdk8s-plus-28';
 import {
-  ClusterVirtualImage, Cpu, DataSource, DvpcError, Project, Provisioning, VirtualDisk, VirtualImage,
+  ClusterVirtualImage, Cpu, DataSource, Project, Provisioning, VirtualDisk, VirtualImage,
   VirtualMachine, VirtualMachineClass, VirtualMachineIPAddress, VirtualizationModule,
 } from '../lib/index.ts';
-import { find, render, testCluster } from './helpers.ts';
+import { find, problems, render, testCluster } from './helpers.ts';
 
 function meta(o: Record<string, unknown>): Record<string, unknown> {
   return o['metadata'] as Record<string, unknown>;
@@ -41,9 +44,13 @@ describe('VirtualizationModule', () => {
     expect(meta(mc)['namespace']).toBeUndefined();
   });
 
-  it('rejects a bad DVCR size at once, naming the construct and field', () => {
-    const { cluster } = testCluster();
-    expect(() => new VirtualizationModule(cluster, 'virtualization', { dvcr: { size: '50GB' } })).toThrow(/test\/virtualization: spec.settings.dvcr.storage.persistentVolumeClaim.size: "50GB" is not a Kubernetes quantity/);
+  it('reports a bad DVCR size and bad migration knobs together, naming the construct and field', () => {
+    const { app, cluster } = testCluster();
+    new VirtualizationModule(cluster, 'virtualization', { dvcr: { size: '50GB' }, liveMigration: { maxMigrationsPerNode: 0, bandwidthPerNode: 'fast' } });
+    const found = problems(app).map((d) => [d.code, d.constructPath, d.path, d.message]);
+    expect(found).toContainEqual(['DVP002', 'test/virtualization', 'spec.settings.dvcr.storage.persistentVolumeClaim.size', expect.stringMatching(/"50GB" is not a Kubernetes quantity/)]);
+    expect(found).toContainEqual(['DVP002', 'test/virtualization', 'liveMigration.maxMigrationsPerNode', 'maxMigrationsPerNode 0 is not a positive integer']);
+    expect(found).toContainEqual(['DVP002', 'test/virtualization', 'liveMigration.bandwidthPerNode', 'bandwidthPerNode "fast" is not a positive quantity']);
   });
 });
 
@@ -74,18 +81,13 @@ describe('images', () => {
     expect(meta(vi)).toMatchObject({ namespace: 'p', annotations: { 'argocd.argoproj.io/sync-options': 'Prune=false', 'kustomize.toolkit.fluxcd.io/prune': 'disabled' } });
   });
 
-  it('rejects a dot in an image name (DVP003) and a bad URL (DVP002)', () => {
-    const { cluster } = testCluster();
-    expect(() => new ClusterVirtualImage(cluster, 'ubuntu.22', { source: DataSource.upload() })).toThrow(/contains '\.'/);
-    try {
-      new ClusterVirtualImage(cluster, 'bad', { source: DataSource.http('ftp://example.com/a.img') });
-      expect.unreachable();
-    } catch (e) {
-      expect(e).toBeInstanceOf(DvpcError);
-      expect((e as DvpcError).code).toBe('DVP002');
-      expect((e as DvpcError).field).toBe('spec.dataSource.http.url');
-      expect((e as DvpcError).constructPath).toBe('test/bad');
-    }
+  it('reports a dot in an image name (DVP003) and a bad URL (DVP002)', () => {
+    const { app, cluster } = testCluster();
+    new ClusterVirtualImage(cluster, 'ubuntu.22', { source: DataSource.upload() });
+    new ClusterVirtualImage(cluster, 'bad', { source: DataSource.http('ftp://example.com/a.img') });
+    const found = problems(app);
+    expect(found.find((d) => d.code === 'DVP003')).toMatchObject({ constructPath: 'test/ubuntu.22', path: 'metadata.name', message: expect.stringMatching(/contains '\.'/) });
+    expect(found.find((d) => d.code === 'DVP002')).toMatchObject({ constructPath: 'test/bad', path: 'spec.dataSource.http.url' });
   });
 });
 
@@ -125,11 +127,15 @@ describe('VirtualMachineClass', () => {
     expect((generic['spec'] as { sizingPolicies: unknown[] }).sizingPolicies).toHaveLength(4);
   });
 
-  it('throws for a class that breaks a CEL rule, and for cpuX-style names', () => {
-    const { cluster } = testCluster();
-    expect(() => new VirtualMachineClass(cluster, 'c', { cpu: { type: 'Host', model: 'IvyBridge' } })).toThrow(/HostPassthrough and Host cannot have model/);
-    expect(() => new VirtualMachineClass(cluster, 'd', { cpu: Cpu.host(), sizingPolicies: [{ cores: { min: 4, max: 2 } }] })).toThrow(/The maximum must be greater than the minimum/);
-    expect(() => new VirtualMachineClass(cluster, 'cpuX', { cpu: Cpu.host() })).toThrow(/DNS-1123/);
+  it('reports a class that breaks a CEL rule, and cpuX-style names, all in one run', () => {
+    const { app, cluster } = testCluster();
+    new VirtualMachineClass(cluster, 'c', { cpu: { type: 'Host', model: 'IvyBridge' } });
+    new VirtualMachineClass(cluster, 'd', { cpu: Cpu.host(), sizingPolicies: [{ cores: { min: 4, max: 2 } }] });
+    new VirtualMachineClass(cluster, 'cpuX', { cpu: Cpu.host() });
+    const found = problems(app).map((d) => `${d.code} ${d.constructPath} ${d.message}`);
+    expect(found).toContainEqual(expect.stringMatching(/^DVP002 test\/c HostPassthrough and Host cannot have model/));
+    expect(found).toContainEqual(expect.stringMatching(/^DVP002 test\/d The maximum must be greater than the minimum/));
+    expect(found).toContainEqual(expect.stringMatching(/^DVP003 test\/cpuX .*DNS-1123/));
   });
 });
 
@@ -195,14 +201,18 @@ describe('VirtualMachine', () => {
     expect((find(objects, 'VirtualMachine', 'c')['spec'] as Record<string, unknown>)['provisioning']).toEqual({ type: 'SysprepRef', sysprepRef: { kind: 'Secret', name: 'answers' } });
   });
 
-  it('throws for a bad memory quantity, a long name, and a disk of another project', () => {
-    const { cluster } = testCluster();
+  it('reports a bad memory quantity, a long name, and a disk of another project, all in one run', () => {
+    const { app, cluster } = testCluster();
     const p = new Project(cluster, 'p');
     const q = new Project(cluster, 'q');
     const other = new VirtualDisk(q, 'other', { size: '1Gi' });
-    expect(() => new VirtualMachine(p, 'vm', { vmClass: 'generic', cores: 1, memory: '1GB', disks: [{ name: 'r', size: '1Gi' }] })).toThrow(/spec.memory.size: "1GB" is not a Kubernetes quantity/);
-    expect(() => new VirtualMachine(p, 'v'.repeat(64), { vmClass: 'generic', cores: 1, memory: '1Gi', disks: [{ name: 'r', size: '1Gi' }] })).toThrow(/at most 63/);
-    expect(() => new VirtualMachine(p, 'vm2', { vmClass: 'generic', cores: 1, memory: '1Gi', disks: [other] })).toThrow(/namespace "q"/);
+    new VirtualMachine(p, 'vm', { vmClass: 'generic', cores: 1, memory: '1GB', disks: [{ name: 'r', size: '1Gi' }] });
+    new VirtualMachine(p, 'v'.repeat(64), { vmClass: 'generic', cores: 1, memory: '1Gi', disks: [{ name: 'r', size: '1Gi' }] });
+    new VirtualMachine(p, 'vm2', { vmClass: 'generic', cores: 1, memory: '1Gi', disks: [other] });
+    const found = problems(app).map((d) => `${d.code} ${d.constructPath} ${d.path ?? ''}: ${d.message}`);
+    expect(found).toContainEqual(expect.stringMatching(/^DVP002 test\/p\/vm spec.memory.size: "1GB" is not a Kubernetes quantity/));
+    expect(found).toContainEqual(expect.stringMatching(/^DVP003 test\/p\/v{64} metadata.name: .*at most 63/));
+    expect(found).toContainEqual(expect.stringMatching(/^DVP401 test\/p\/vm2 spec.blockDeviceRefs: .*namespace "q"/));
   });
 });
 
@@ -231,8 +241,9 @@ describe('VirtualDisk, VirtualMachineIPAddress and Project', () => {
     ]);
   });
 
-  it('throws for a blank disk without a size (DVP305)', () => {
-    const { cluster } = testCluster();
-    expect(() => new VirtualDisk(cluster, 'empty')).toThrow(expect.objectContaining({ code: 'DVP305' }));
+  it('reports a blank disk without a size (DVP305)', () => {
+    const { app, cluster } = testCluster();
+    new VirtualDisk(cluster, 'empty');
+    expect(problems(app)).toContainEqual(expect.objectContaining({ code: 'DVP305', constructPath: 'test/empty', resource: 'VirtualDisk/default/empty' }));
   });
 });

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { basename } from 'node:path';
-import { checkPaths } from '../lib/cli/check.ts';
+import { checkPaths } from '../lib/front/check-paths.ts';
 
 function summary(paths: string[], inventory?: string): string[] {
   const report = checkPaths(paths, { inventory });

@@ -9,9 +9,9 @@ import { JsonPatch, type App, ApiObject } from 'cdk8s';
 import fleet from '../stacks/main.ts';
 import { Cluster, ClusterVirtualImage, DataSource, Project, Provisioning, VirtualDisk, VirtualMachine, VirtualMachineIPAddress } from '../lib/index.ts';
 import { synthesize } from '../lib/synth.ts';
-import { checkPaths } from '../lib/cli/check.ts';
+import { checkPaths } from '../lib/front/check-paths.ts';
 import { main } from '../lib/cli/main.ts';
-import type { Diagnostic } from '../lib/check/diagnostic.ts';
+import type { Diagnostic } from '../lib/core/diagnostic.ts';
 import { cleanup, tempDir } from './helpers.ts';
 
 const dirs: string[] = [];

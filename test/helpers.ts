@@ -6,6 +6,7 @@ import { App } from 'cdk8s';
 import { Cluster } from '../lib/constructs/cluster.ts';
 import { synthesize, type SynthResult } from '../lib/synth.ts';
 import { parseAllDocuments } from 'yaml';
+import type { Diagnostic } from '../lib/core/diagnostic.ts';
 
 export function tempDir(prefix = 'dvpc-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
@@ -52,4 +53,10 @@ export function find(objects: Record<string, unknown>[], kind: string, name: str
 
 export function cleanup(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
+}
+
+/** Every diagnostic a dry-run synth reports, from constructors and checks alike, in one list. */
+export function problems(app: App): Diagnostic[] {
+  const result = synthesize(app, { dryRun: true, outdir: join(tmpdir(), 'dvpc-unused') });
+  return [...result.appDiagnostics, ...result.clusters.flatMap((c) => c.report.diagnostics)];
 }

@@ -11,11 +11,12 @@ import { App } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { Cluster, ClusterVirtualImage, Cpu, DataSource, Project, Provisioning, VirtualMachine, VirtualMachineClass, VirtualizationModule } from '../lib/index.ts';
 import { synthesize } from '../lib/synth.ts';
-import { checkPaths } from '../lib/cli/check.ts';
-import { emitDocuments, type Json } from '../lib/render/yaml-emit.ts';
-import type { Diagnostic } from '../lib/check/diagnostic.ts';
+import { checkPaths } from '../lib/front/check-paths.ts';
+import { emitDocuments } from '../lib/render/yaml-emit.ts';
+import type { Diagnostic } from '../lib/core/diagnostic.ts';
 import { BASE, FIXTURE_INVENTORY } from './check-helpers.ts';
 import { cleanup, tempDir } from './helpers.ts';
+import type { Json } from '../lib/core/json.ts';
 
 const root = tempDir();
 afterAll(() => cleanup(root));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, parseQuantity, quantityBytes, toMilli } from '../lib/quantity.ts';
+import { formatBytes, parseQuantity, quantityBytes, toMilli } from '../lib/core/quantity.ts';
 
 describe('quantities', () => {
   it.each([

@@ -156,7 +156,8 @@ describe('dvpc synth on the command line', () => {
     writeFileSync(app, `import { App } from 'cdk8s';\nimport { Cluster, VirtualMachineClass, Cpu } from '${process.cwd()}/lib/index.ts';\nexport default () => { const app = new App(); const c = new Cluster(app, 'c'); new VirtualMachineClass(c, 'cpuX', { cpu: Cpu.host() }); return app; };\n`);
     const t = io();
     expect(await main(['synth', '--app', app, '--outdir', join(dir, 'out')], t.io)).toBe(1);
-    expect(t.err.join('')).toMatch(/c\/cpuX\n {2}error DVP003 {2}metadata.name: "cpuX" is not a DNS-1123 subdomain/);
+    expect(t.out.join('')).toMatch(/error   DVP003  VirtualMachineClass\/cpuX metadata.name: "cpuX" is not a DNS-1123 subdomain/);
+    expect(t.out.join('')).toMatch(/construct: c\/cpuX/);
     expect(existsSync(join(dir, 'out'))).toBe(false);
   });
 });

@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { parse } from 'yaml';
-import { emitDocument, lineMaps, type Json } from '../lib/render/yaml-emit.ts';
+import { emitDocument, lineMaps } from '../lib/render/yaml-emit.ts';
+import type { Json } from '../lib/core/json.ts';
 
 const tricky = fc.constantFrom('yes', 'no', 'on', 'off', 'y', 'N', 'true', 'null', '~', '0777', '1e3', '0x1F', '1:20', '10.66.10.5', '2026-01-01', '-', '- a', ': x', 'a: b', '#c', 'a #b', ' lead', 'trail ', '', '@x', '`x', '"q"', "'q'", '[a]', '{a}', 'a\nb', 'a\n', 'a\n\n', '\n', '\ta', 'a\r\nb', '\u2028', '%x', '!tag', '&a', '*a', '|', '>', '?', '=', '<<', 'https://x.y/z', '50G', '10Gi', '100%');
 const str = fc.oneof(tricky, fc.string(), fc.string({ unit: 'grapheme' }));

@@ -3,13 +3,13 @@
  * fields, shrinking volumes) or that loses data or moves running VMs. Pure functions of the
  * desired model and the baseline's, matched by identity.
  */
-import { append } from '../append.ts';
+import { append } from '../core/append.ts';
 import type { ClusterModel } from '../model/cluster-model.ts';
-import { identityKey, type Resource } from '../model/resource.ts';
+import { identityKey, type Resource } from '../core/resource.ts';
 import { jsonEqual } from '../model/json-diff.ts';
-import { formatBytes, quantityBytes } from '../quantity.ts';
-import { holdsData } from '../render/order.ts';
-import { diagnose, type Diagnostic } from './diagnostic.ts';
+import { formatBytes, quantityBytes } from '../core/quantity.ts';
+import { holdsData } from '../core/kinds.ts';
+import { diagnose, type Diagnostic } from '../core/diagnostic.ts';
 
 type Obj = Record<string, unknown>;
 

@@ -2,14 +2,15 @@
  * Schema and form (DVP002–DVP005): every object against its schema and the CRD's CEL rules,
  * names, duplicates, and the seed's documentation-only keys.
  */
-import { append } from '../append.ts';
+import { append } from '../core/append.ts';
 import type { ClusterModel } from '../model/cluster-model.ts';
-import { identityKey, type Resource } from '../model/resource.ts';
-import { DVP_KINDS, isDvpGroup, servedVersions } from '../schema/index.ts';
+import { identityKey, type Resource } from '../core/resource.ts';
+import { servedVersions } from '../schema/index.ts';
 import { nameProblems } from '../schema/names.ts';
 import { DNS1123_LABEL } from '../schema/common.ts';
-import { diagnose, type Diagnostic } from './diagnostic.ts';
-import { formatPath } from '../model/resource.ts';
+import { diagnose, type Diagnostic } from '../core/diagnostic.ts';
+import { formatPath } from '../core/json.ts';
+import { DVP_KINDS, isDvpGroup } from '../core/kinds.ts';
 
 /** Keys the seed's documentation shows that the module's schema does not have, with the fix. */
 const SEED_KEYS: Record<string, string> = {

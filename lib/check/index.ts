@@ -2,10 +2,10 @@
  * The checker: every check area over one model, the `--allow` list, and the report's summary.
  * `npm run synth` and `dvpc check` both come here with the same model type.
  */
-import { append } from '../append.ts';
+import { append } from '../core/append.ts';
 import type { ClusterModel } from '../model/cluster-model.ts';
-import { CODES } from './codes.ts';
-import type { Diagnostic } from './diagnostic.ts';
+import { CODES } from '../core/codes.ts';
+import type { Diagnostic } from '../core/diagnostic.ts';
 import { checkForm } from './form.ts';
 import { checkNetwork } from './network.ts';
 import { checkSizing } from './sizing.ts';
@@ -54,6 +54,21 @@ export function sortDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
     .map((d) => ({ d, k: key(d) }))
     .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0))
     .map((x) => x.d);
+}
+
+/** A report of diagnostics found outside any cluster's model (constructs outside a Cluster). */
+export function looseReport(diagnostics: readonly Diagnostic[], allow: ReadonlySet<string> = new Set()): Report {
+  const sorted = sortDiagnostics(applyAllow(diagnostics, allow));
+  return {
+    diagnostics: sorted,
+    summary: {
+      files: 0,
+      resources: 0,
+      errors: sorted.filter((d) => d.severity === 'error').length,
+      warnings: sorted.filter((d) => d.severity === 'warning').length,
+      skipped: [],
+    },
+  };
 }
 
 export function runChecks(model: ClusterModel, allow: ReadonlySet<string> = new Set(), extra: readonly Diagnostic[] = []): Report {

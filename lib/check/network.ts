@@ -3,11 +3,11 @@
  * of this on update of the ModuleConfig and on create of an address claim; dvpc checks it before
  * commit, and also node networks, which the module does not.
  */
-import { append } from '../append.ts';
+import { append } from '../core/append.ts';
 import type { ClusterModel } from '../model/cluster-model.ts';
-import type { Resource } from '../model/resource.ts';
+import type { Resource } from '../core/resource.ts';
 import { CidrIndex, alignedText, contains, findOverlaps, formatAddress, overlaps, parseAddress, parseCidr, type Cidr } from '../model/network-util.ts';
-import { diagnose, type Diagnostic } from './diagnostic.ts';
+import { diagnose, type Diagnostic } from '../core/diagnostic.ts';
 import type { ModuleConfigObject } from '../schema/module-config.ts';
 
 const CIDRS = ['spec', 'settings', 'virtualMachineCIDRs'] as const;

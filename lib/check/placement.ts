@@ -2,14 +2,14 @@
  * Placement and capacity (DVP206, DVP208, DVP501–DVP503): what the module will compute into each
  * class's status, computed before commit, and whether the VMs that must run fit their nodes.
  */
-import { append } from '../append.ts';
+import { append } from '../core/append.ts';
 import type { ClassInfo, ClusterModel } from '../model/cluster-model.ts';
-import type { Resource } from '../model/resource.ts';
+import type { Resource } from '../core/resource.ts';
 import type { InventoryNode } from '../inventory/types.ts';
 import { placeClass, type ClassPlacement } from '../model/placement.ts';
 import { effectiveCoreFraction } from '../model/sizing.ts';
-import { formatBytes, quantityBytes } from '../quantity.ts';
-import { diagnose, type Diagnostic } from './diagnostic.ts';
+import { formatBytes, quantityBytes } from '../core/quantity.ts';
+import { diagnose, type Diagnostic } from '../core/diagnostic.ts';
 
 interface VmSpec {
   virtualMachineClassName: string;

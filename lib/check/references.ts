@@ -2,10 +2,10 @@
  * References (DVP401–DVP406): every name an object gives must name something that exists, and
  * shared things must not be claimed twice. Lookups are by index, never by scanning.
  */
-import { append } from '../append.ts';
+import { append } from '../core/append.ts';
 import type { ClusterModel } from '../model/cluster-model.ts';
-import type { Resource } from '../model/resource.ts';
-import { diagnose, type Diagnostic } from './diagnostic.ts';
+import type { Resource } from '../core/resource.ts';
+import { diagnose, type Diagnostic } from '../core/diagnostic.ts';
 
 interface BlockRef { kind?: string; name?: string; bootOrder?: number }
 interface VmRefs {

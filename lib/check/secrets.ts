@@ -2,12 +2,12 @@
  * Secrets and supply (DVP701–DVP704): what must never sit in a Git repository in clear, images
  * fetched without integrity, and user data the guest's cloud-init will not understand.
  */
-import { append } from '../append.ts';
+import { append } from '../core/append.ts';
 import { parse as parseYaml } from 'yaml';
 import type { ClusterModel } from '../model/cluster-model.ts';
-import type { FieldPath } from '../render/yaml-emit.ts';
-import type { Resource } from '../model/resource.ts';
-import { diagnose, type Diagnostic } from './diagnostic.ts';
+import type { Resource } from '../core/resource.ts';
+import { diagnose, type Diagnostic } from '../core/diagnostic.ts';
+import type { FieldPath } from '../core/json.ts';
 
 const PRIVATE_KEY = /-----BEGIN ((RSA|DSA|EC|OPENSSH|ENCRYPTED|PGP) )?PRIVATE KEY( BLOCK)?-----/;
 const CREDENTIAL_TYPES = new Set(['kubernetes.io/basic-auth', 'kubernetes.io/ssh-auth', 'kubernetes.io/dockerconfigjson', 'kubernetes.io/dockercfg', 'kubernetes.io/tls']);

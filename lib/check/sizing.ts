@@ -3,13 +3,13 @@
  * (sizing_policy_validator, cpu_count_validator, the core-fraction defaulter) and the class
  * webhooks (sizing policies, default class), with the one quirk fixed: overlap is checked both ways.
  */
-import { append } from '../append.ts';
+import { append } from '../core/append.ts';
 import type { ClassInfo, ClusterModel } from '../model/cluster-model.ts';
-import type { Resource } from '../model/resource.ts';
+import type { Resource } from '../core/resource.ts';
 import { defaultCoreFraction, gridNeighbours, matchPolicy, onGrid, socketsFor, type Policy } from '../model/sizing.ts';
-import { formatBytes, quantityBytes } from '../quantity.ts';
+import { formatBytes, quantityBytes } from '../core/quantity.ts';
 import { DEFAULT_CLASS_ANNOTATION } from '../schema/vm-class.ts';
-import { diagnose, type Diagnostic } from './diagnostic.ts';
+import { diagnose, type Diagnostic } from '../core/diagnostic.ts';
 
 interface VmSizing {
   virtualMachineClassName: string;

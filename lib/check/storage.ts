@@ -3,14 +3,14 @@
  * (spec → module default → cluster default, as the module resolves it), whether the module
  * permits it, and whether it exists and is usable in the inventory.
  */
-import { append } from '../append.ts';
+import { append } from '../core/append.ts';
 import type { ClusterModel } from '../model/cluster-model.ts';
-import type { FieldPath } from '../render/yaml-emit.ts';
-import type { Resource } from '../model/resource.ts';
+import type { Resource } from '../core/resource.ts';
 import type { VirtualizationSettings } from '../schema/module-config.ts';
 import type { InventoryStorageClass } from '../inventory/types.ts';
-import { quantityBytes } from '../quantity.ts';
-import { diagnose, type Diagnostic } from './diagnostic.ts';
+import { quantityBytes } from '../core/quantity.ts';
+import { diagnose, type Diagnostic } from '../core/diagnostic.ts';
+import type { FieldPath } from '../core/json.ts';
 
 type Kind = 'disks' | 'images';
 

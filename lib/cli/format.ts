@@ -2,9 +2,9 @@
  * Reports for people (text, grouped by file, colour only on a terminal), for programs (the JSON
  * of SPEC §6) and for code scanning (SARIF 2.1.0, one rule per code).
  */
-import type { Diagnostic } from '../check/diagnostic.ts';
+import type { Diagnostic } from '../core/diagnostic.ts';
 import type { Report } from '../check/index.ts';
-import { CODES } from '../check/codes.ts';
+import { CODES } from '../core/codes.ts';
 
 export type Format = 'text' | 'json' | 'sarif';
 
@@ -20,7 +20,8 @@ export function formatText(report: Report, colour: boolean, title?: string): str
   if (title) lines.push(paint(colour, 'bold', title));
   const byFile = new Map<string, Diagnostic[]>();
   for (const d of report.diagnostics) {
-    const key = d.file ?? '(no file)';
+    // Problems a constructor found have no file yet: they are grouped by their construct.
+    const key = d.file ?? (d.constructPath !== undefined ? `construct ${d.constructPath}` : '(no file)');
     const list = byFile.get(key);
     if (list) list.push(d);
     else byFile.set(key, [d]);

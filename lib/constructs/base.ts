@@ -1,15 +1,17 @@
 /**
  * What every dvpc construct shares: explicit names, the namespace of the enclosing project, and
- * eager validation of what is knowable in the constructor (schema, CEL rules, names), which
- * throws a DvpcError naming the construct path and the field.
+ * problems found in a constructor, recorded with the construct path instead of thrown, so that
+ * one run reports every mistake of a stack together with the checks' findings.
+ *
+ * Constructors do not validate their objects against the schemas: the checker does that on the
+ * rendered objects, the same checks `dvpc check` runs on YAML, so each mistake is reported once,
+ * by one rule, and every object is parsed once. A constructor records only what the rendered
+ * object no longer shows (a disk of another project handed to a VM, a prop that does not
+ * translate into the object at all).
  */
 import { ApiObject } from 'cdk8s';
 import type { Construct, IConstruct } from 'constructs';
-import type { z } from 'zod';
-import { DvpcError } from '../errors.ts';
-import { schemaProblems } from '../schema/issues.ts';
-import { nameProblems } from '../schema/names.ts';
-import { formatPath } from '../model/resource.ts';
+import type { DvpcError } from '../core/errors.ts';
 
 /** Metadata every dvpc construct accepts. */
 export interface ObjectProps {
@@ -60,26 +62,29 @@ export function namespaceOf(scope: IConstruct, explicit: string | undefined): st
   return 'default';
 }
 
-/** Throws DVP003 when a name breaks the rules of its kind. */
-export function checkName(scope: IConstruct, kind: string, name: string): void {
-  const problems = nameProblems(kind, name);
-  if (problems.length > 0) {
-    throw new DvpcError('DVP003', problems.join('; '), 'use lower-case letters, digits and "-" (for example "cpu-x" instead of "cpuX")', scope.node.path, 'metadata.name');
-  }
-}
+/** Problems recorded by constructors, per construct tree (the App). */
+const problemsByRoot = new WeakMap<IConstruct, DvpcError[]>();
 
 /**
- * Validates an object body against its schema and throws DVP002 with every problem, each naming
- * the field. Returns the parsed (defaulted) value.
+ * Records a problem found in a constructor. It is reported with the checks' findings by `synth`
+ * (and by `app.synth()` / `cdk8s synth`, through a cdk8s validation), never thrown: a stack with
+ * three mistakes shows all three in one run.
  */
-export function validateBody<S extends z.ZodType>(scope: IConstruct, schema: S, body: unknown): z.output<S> {
-  const result = schema.safeParse(body);
-  if (result.success) return result.data;
-  const problems = schemaProblems(result.error, body);
-  const first = problems[0];
-  // The first problem's field is the error's field; further problems are listed with theirs.
-  const message = [first?.message ?? 'invalid', ...problems.slice(1).map((p) => `${formatPath(p.path)}: ${p.message}`)].join('; ');
-  throw new DvpcError('DVP002', message, 'change the props so that the object fits the CRD schema', scope.node.path, first ? formatPath(first.path) : undefined);
+export function reportProblem(scope: IConstruct, problem: DvpcError): void {
+  const root = scope.node.root;
+  let list = problemsByRoot.get(root);
+  if (!list) {
+    const created: DvpcError[] = [];
+    list = created;
+    problemsByRoot.set(root, created);
+    root.node.addValidation({ validate: () => created.map((p) => `${p.code} ${p.message} (hint: ${p.hint})`) });
+  }
+  list.push(problem);
+}
+
+/** The problems constructors recorded in a construct tree, in the order they were found. */
+export function recordedProblems(root: IConstruct): readonly DvpcError[] {
+  return problemsByRoot.get(root.node.root) ?? [];
 }
 
 /** Removes keys whose value is undefined, so that rendered objects never carry them. */

@@ -5,7 +5,7 @@
 import { Chart } from 'cdk8s';
 import type { Construct, IConstruct } from 'constructs';
 import { fileURLToPath } from 'node:url';
-import { DvpcError } from '../errors.ts';
+import { DvpcError } from '../core/errors.ts';
 import { DNS1123_LABEL } from '../schema/common.ts';
 
 export interface ClusterProps {

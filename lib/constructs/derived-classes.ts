@@ -7,7 +7,7 @@ import { Cluster } from './cluster.ts';
 import { Cpu, VirtualMachineClass, type SizingPolicy } from './vm-class.ts';
 import { deriveClasses, type DeriveOptions, type Derivation } from '../classes/derive.ts';
 import { loadInventory } from '../inventory/load.ts';
-import { DvpcError } from '../errors.ts';
+import { DvpcError } from '../core/errors.ts';
 
 export interface DerivedClassesProps extends DeriveOptions {
   /**

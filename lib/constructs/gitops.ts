@@ -3,40 +3,10 @@
  * App; `synth` renders it into `dist/gitops/` from the folders it actually wrote.
  */
 import { Construct } from 'constructs';
-import { DvpcError } from '../errors.ts';
+import { DvpcError } from '../core/errors.ts';
+import type { GitOpsProps } from '../render/gitops.ts';
 
-export interface GitOpsProps {
-  /** The Git repository Argo CD and Flux pull from (https or ssh URL). */
-  readonly repoURL: string;
-  /**
-   * Branch, tag or commit to follow.
-   * @default "main"
-   */
-  readonly revision?: string;
-  /**
-   * Where the output folder sits in that repository.
-   * @default "dist"
-   */
-  readonly path?: string;
-  /**
-   * Argo CD: its namespace, project, and each cluster's destination (a cluster name known to Argo CD, or an API server URL).
-   * @default namespace "argocd", project "default", destination name = the cluster's name
-   */
-  readonly argocd?: {
-    readonly namespace?: string;
-    readonly project?: string;
-    readonly destinations?: Readonly<Record<string, { readonly name?: string; readonly server?: string }>>;
-  };
-  /**
-   * Flux: its namespace, the GitRepository's name, and the reconcile interval.
-   * @default namespace "flux-system", source "dvpc", interval "10m"
-   */
-  readonly flux?: {
-    readonly namespace?: string;
-    readonly sourceName?: string;
-    readonly interval?: string;
-  };
-}
+export type { GitOpsProps };
 
 export class GitOps extends Construct {
   readonly props: GitOpsProps;

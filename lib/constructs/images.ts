@@ -3,11 +3,10 @@
  * DataSource.
  */
 import type { Construct } from 'constructs';
-import { DvpObject, checkName, compact, namespaceOf, validateBody, type NamespacedProps, type ObjectProps } from './base.ts';
+import { DvpObject, compact, namespaceOf, reportProblem, type NamespacedProps, type ObjectProps } from './base.ts';
 import type { DataSource, SourceObject } from './image-source.ts';
-import { clusterVirtualImage, virtualImage } from '../schema/images.ts';
-import { V1ALPHA2 } from '../schema/common.ts';
-import { DvpcError } from '../errors.ts';
+import { DvpcError } from '../core/errors.ts';
+import { V1ALPHA2 } from '../core/kinds.ts';
 
 export interface ClusterVirtualImageProps extends ObjectProps {
   /** Where the image comes from. The spec is frozen once the image is Ready. */
@@ -21,8 +20,6 @@ export class ClusterVirtualImage extends DvpObject implements SourceObject {
     const name = props.name ?? id;
     const spec = { dataSource: props.source.render(false) };
     super(scope, id, { apiVersion: V1ALPHA2, kind: 'ClusterVirtualImage', name, labels: props.labels, annotations: props.annotations, body: { spec } });
-    checkName(this, 'ClusterVirtualImage', name);
-    validateBody(this, clusterVirtualImage, { apiVersion: V1ALPHA2, kind: 'ClusterVirtualImage', metadata: { name }, spec });
   }
 }
 
@@ -50,21 +47,21 @@ export class VirtualImage extends DvpObject implements SourceObject {
     const name = props.name ?? id;
     const namespace = namespaceOf(scope, props.namespace);
     const storage = props.storage ?? 'ContainerRegistry';
-    if (props.storageClassName !== undefined && storage !== 'PersistentVolumeClaim') {
-      throw new DvpcError('DVP002', `storageClassName "${props.storageClassName}" needs storage PersistentVolumeClaim (storage is ${storage})`, 'set storage: "PersistentVolumeClaim", or drop storageClassName', `${scope.node.path}/${id}`, 'spec.persistentVolumeClaim.storageClassName');
-    }
-    const source: SourceObject | undefined = props.source.sourceObject;
-    if (source?.objectNamespace !== undefined && source.objectNamespace !== namespace) {
-      throw new DvpcError('DVP002', `a VirtualImage can only copy objects of its own namespace "${namespace}", not "${source.objectNamespace}"`, 'copy from a ClusterVirtualImage, or an object in the same project', `${scope.node.path}/${id}`, 'spec.dataSource.objectRef');
-    }
     const spec = compact({
       storage,
       persistentVolumeClaim: props.storageClassName ? { storageClassName: props.storageClassName } : undefined,
       dataSource: props.source.render(true),
     });
     super(scope, id, { apiVersion: V1ALPHA2, kind: 'VirtualImage', name, namespace, labels: props.labels, annotations: props.annotations, body: { spec } });
-    checkName(this, 'VirtualImage', name);
-    validateBody(this, virtualImage, { apiVersion: V1ALPHA2, kind: 'VirtualImage', metadata: { name, namespace }, spec });
+    if (props.storageClassName !== undefined && storage !== 'PersistentVolumeClaim') {
+      // The object would render without the class: say so here, where the prop was given.
+      reportProblem(this, new DvpcError('DVP002', `storageClassName "${props.storageClassName}" needs storage PersistentVolumeClaim (storage is ${storage})`, 'set storage: "PersistentVolumeClaim", or drop storageClassName', this.node.path, 'spec.persistentVolumeClaim.storageClassName'));
+    }
+    const source: SourceObject | undefined = props.source.sourceObject;
+    if (source?.objectNamespace !== undefined && source.objectNamespace !== namespace) {
+      // objectRef of a VirtualImage has no namespace: the rendered object would name a missing image.
+      reportProblem(this, new DvpcError('DVP002', `a VirtualImage can only copy objects of its own namespace "${namespace}", not "${source.objectNamespace}"`, 'copy from a ClusterVirtualImage, or an object in the same project', this.node.path, 'spec.dataSource.objectRef'));
+    }
   }
 }
 

@@ -2,9 +2,8 @@
  * VirtualMachineIPAddress: a VM address claim, Static (a fixed IP from virtualMachineCIDRs) or Auto.
  */
 import type { Construct } from 'constructs';
-import { DvpObject, checkName, namespaceOf, validateBody, type NamespacedProps } from './base.ts';
-import { virtualMachineIPAddress } from '../schema/addresses.ts';
-import { V1ALPHA2 } from '../schema/common.ts';
+import { DvpObject, namespaceOf, type NamespacedProps } from './base.ts';
+import { V1ALPHA2 } from '../core/kinds.ts';
 
 export interface VirtualMachineIPAddressProps extends NamespacedProps {
   /**
@@ -23,8 +22,6 @@ export class VirtualMachineIPAddress extends DvpObject {
     const namespace = namespaceOf(scope, props.namespace);
     const spec = props.staticIP !== undefined ? { type: 'Static', staticIP: props.staticIP } : { type: 'Auto' };
     super(scope, id, { apiVersion: V1ALPHA2, kind: 'VirtualMachineIPAddress', name, namespace, labels: props.labels, annotations: props.annotations, body: { spec } });
-    checkName(this, 'VirtualMachineIPAddress', name);
-    validateBody(this, virtualMachineIPAddress, { apiVersion: V1ALPHA2, kind: 'VirtualMachineIPAddress', metadata: { name, namespace }, spec });
     this.staticIP = props.staticIP;
   }
 }

@@ -3,7 +3,7 @@
  */
 import { Construct } from 'constructs';
 import * as kplus from 'cdk8s-plus-28';
-import { checkName, type INamespaceScope } from './base.ts';
+import type { INamespaceScope } from './base.ts';
 
 export interface ProjectProps {
   /**
@@ -32,7 +32,6 @@ export class Project extends Construct implements INamespaceScope {
   constructor(scope: Construct, id: string, props: ProjectProps = {}) {
     super(scope, id);
     this.namespaceName = props.name ?? id;
-    checkName(this, 'Namespace', this.namespaceName);
     this.namespace = new kplus.Namespace(this, 'Namespace', {
       metadata: { name: this.namespaceName, labels: props.labels, annotations: props.annotations },
     });

@@ -3,11 +3,10 @@
  * protection (SPEC §4), so removing it from git never deletes its data.
  */
 import type { Construct } from 'constructs';
-import { DvpObject, checkName, compact, namespaceOf, validateBody, type NamespacedProps } from './base.ts';
+import { DvpObject, compact, namespaceOf, reportProblem, type NamespacedProps } from './base.ts';
 import { DataSource, type SourceObject } from './image-source.ts';
-import { virtualDisk } from '../schema/virtual-disk.ts';
-import { V1ALPHA2 } from '../schema/common.ts';
-import { DvpcError } from '../errors.ts';
+import { DvpcError } from '../core/errors.ts';
+import { V1ALPHA2 } from '../core/kinds.ts';
 
 export interface VirtualDiskProps extends NamespacedProps {
   /**
@@ -33,17 +32,6 @@ export class VirtualDisk extends DvpObject implements SourceObject {
   constructor(scope: Construct, id: string, props: VirtualDiskProps = {}) {
     const name = props.name ?? id;
     const namespace = namespaceOf(scope, props.namespace);
-    const path = `${scope.node.path}/${id}`;
-    const src = props.source?.sourceObject;
-    if (src?.objectNamespace !== undefined && src.objectNamespace !== namespace) {
-      throw new DvpcError('DVP002', `a VirtualDisk can only be made from objects of its own namespace "${namespace}", not "${src.objectNamespace}"`, 'use a ClusterVirtualImage, or an image in the same project', path, 'spec.dataSource.objectRef');
-    }
-    if (src?.kind === 'VirtualDisk') {
-      throw new DvpcError('DVP002', 'a VirtualDisk cannot be made from another VirtualDisk', 'make an image (or a snapshot) of that disk and create the disk from it', path, 'spec.dataSource.objectRef.kind');
-    }
-    if (props.size === undefined && props.source === undefined) {
-      throw new DvpcError('DVP305', 'a blank VirtualDisk needs a size', 'set size (for example "10Gi") or a source', path, 'spec.persistentVolumeClaim.size');
-    }
     const spec = compact({
       dataSource: props.source?.render(true),
       persistentVolumeClaim: props.size !== undefined || props.storageClassName !== undefined
@@ -51,8 +39,14 @@ export class VirtualDisk extends DvpObject implements SourceObject {
         : undefined,
     });
     super(scope, id, { apiVersion: V1ALPHA2, kind: 'VirtualDisk', name, namespace, labels: props.labels, annotations: props.annotations, body: { spec } });
-    checkName(this, 'VirtualDisk', name);
-    validateBody(this, virtualDisk, { apiVersion: V1ALPHA2, kind: 'VirtualDisk', metadata: { name, namespace }, spec });
+    const src = props.source?.sourceObject;
+    if (src?.objectNamespace !== undefined && src.objectNamespace !== namespace) {
+      // objectRef of a VirtualDisk has no namespace: the rendered object would name a missing image.
+      reportProblem(this, new DvpcError('DVP002', `a VirtualDisk can only be made from objects of its own namespace "${namespace}", not "${src.objectNamespace}"`, 'use a ClusterVirtualImage, or an image in the same project', this.node.path, 'spec.dataSource.objectRef'));
+    }
+    if (src?.kind === 'VirtualDisk') {
+      reportProblem(this, new DvpcError('DVP002', 'a VirtualDisk cannot be made from another VirtualDisk', 'make an image (or a snapshot) of that disk and create the disk from it', this.node.path, 'spec.dataSource.objectRef.kind'));
+    }
   }
 }
 

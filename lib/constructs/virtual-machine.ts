@@ -7,7 +7,7 @@
 import { Lazy } from 'cdk8s';
 import type { Construct } from 'constructs';
 import * as kplus from 'cdk8s-plus-28';
-import { DvpObject, checkName, compact, namespaceOf, validateBody, type NamespacedProps } from './base.ts';
+import { DvpObject, compact, namespaceOf, reportProblem, type NamespacedProps } from './base.ts';
 import { Cluster } from './cluster.ts';
 import { VirtualMachineClass } from './vm-class.ts';
 import { VirtualDisk } from './virtual-disk.ts';
@@ -15,12 +15,12 @@ import { DataSource } from './image-source.ts';
 import { VirtualMachineIPAddress } from './ip-address.ts';
 import type { Image } from './images.ts';
 import { ClusterVirtualImage, VirtualImage } from './images.ts';
-import { virtualMachine, type RunPolicy } from '../schema/virtual-machine.ts';
+import type { RunPolicy } from '../schema/virtual-machine.ts';
 import type { NodeLabelSelector, Toleration } from '../schema/common.ts';
-import { V1ALPHA2 } from '../schema/common.ts';
 import { defaultCoreFraction, normalizePolicies, type Policy } from '../model/sizing.ts';
 import { GENERIC_CLASS_NAME, GENERIC_CLASS_SPEC } from '../model/builtin.ts';
-import { DvpcError } from '../errors.ts';
+import { DvpcError } from '../core/errors.ts';
+import { V1ALPHA2 } from '../core/kinds.ts';
 
 /** The Secret types the module reads provisioning data from. */
 export const CLOUD_INIT_SECRET_TYPE = 'provisioning.virtualization.deckhouse.io/cloud-init';
@@ -178,14 +178,12 @@ export class VirtualMachine extends DvpObject {
   constructor(scope: Construct, id: string, props: VirtualMachineProps) {
     const name = props.name ?? id;
     const namespace = namespaceOf(scope, props.namespace);
-    const path = `${scope.node.path}/${id}`;
     const className = typeof props.vmClass === 'string' ? props.vmClass : props.vmClass.objectName;
 
+    const foreign: (VirtualDisk | Image)[] = [];
     const refs = props.disks.map((d) => {
       if (d instanceof VirtualDisk || isImage(d)) {
-        if (d.objectNamespace !== undefined && d.objectNamespace !== namespace) {
-          throw new DvpcError('DVP401', `${d.kind} "${d.objectName}" is in namespace "${d.objectNamespace}", the VM in "${namespace}"`, 'attach disks and images of the VM\'s own project, or ClusterVirtualImages', path, 'spec.blockDeviceRefs');
-        }
+        if (d.objectNamespace !== undefined && d.objectNamespace !== namespace) foreign.push(d);
         return { kind: d.kind, name: d.objectName };
       }
       return { kind: 'VirtualDisk', name: `${name}-${d.name}` };
@@ -214,9 +212,11 @@ export class VirtualMachine extends DvpObject {
       disruptions: props.restartApprovalMode ? { restartApprovalMode: props.restartApprovalMode } : undefined,
     });
     super(scope, id, { apiVersion: V1ALPHA2, kind: 'VirtualMachine', name, namespace, labels: props.labels, annotations: props.annotations, body: { spec: spec(coreFraction) } });
-    checkName(this, 'VirtualMachine', name);
-    validateBody(this, virtualMachine, { apiVersion: V1ALPHA2, kind: 'VirtualMachine', metadata: { name, namespace }, spec: spec(explicitFraction) });
     this.className = className;
+    for (const d of foreign) {
+      // blockDeviceRefs have no namespace: the rendered VM would name a disk that is not in its project.
+      reportProblem(this, new DvpcError('DVP401', `${d.kind} "${d.objectName}" is in namespace "${d.objectNamespace}", the VM in "${namespace}"`, 'attach disks and images of the VM\'s own project, or ClusterVirtualImages', this.node.path, 'spec.blockDeviceRefs'));
+    }
 
     this.createdDisks = props.disks.flatMap((d) => {
       if (d instanceof VirtualDisk || isImage(d)) return [];

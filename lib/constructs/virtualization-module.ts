@@ -4,10 +4,10 @@
  * and migrations per node) and renders what the module reads (README: "Seed vs module").
  */
 import type { Construct } from 'constructs';
-import { DvpObject, compact, validateBody } from './base.ts';
-import { DvpcError } from '../errors.ts';
-import { moduleConfig, MODULE_NAME, type VirtualizationSettings } from '../schema/module-config.ts';
-import { parseQuantity, formatBytes, toUnits } from '../quantity.ts';
+import { DvpObject, compact, reportProblem } from './base.ts';
+import { DvpcError } from '../core/errors.ts';
+import { MODULE_NAME, type VirtualizationSettings } from '../schema/module-config.ts';
+import { parseQuantity, formatBytes, toUnits } from '../core/quantity.ts';
 
 export interface DvcrProps {
   /** Size of the DVCR volume, a quantity such as "50G". */
@@ -113,7 +113,7 @@ export class VirtualizationModule extends DvpObject {
   readonly settings: VirtualizationSettings;
 
   constructor(scope: Construct, id: string, props: VirtualizationModuleProps) {
-    const annotations = migrationAnnotations(scope, id, props.liveMigration);
+    const { annotations, problems } = migrationAnnotations(props.liveMigration);
     const settings = compact({
       ...props.settings,
       dvcr: compact({
@@ -135,33 +135,37 @@ export class VirtualizationModule extends DvpObject {
       annotations: Object.keys(annotations).length > 0 ? annotations : undefined,
       body: { spec },
     });
-    validateBody(this, moduleConfig, { apiVersion: 'deckhouse.io/v1alpha1', kind: 'ModuleConfig', metadata: { name: MODULE_NAME }, spec });
     this.settings = settings;
+    for (const [field, detail, hint] of problems) reportProblem(this, new DvpcError('DVP002', detail, hint, this.node.path, field));
   }
 }
 
-/** The seed's two migration knobs, rendered as the annotations the module's hook reads. */
-function migrationAnnotations(scope: Construct, id: string, lm: LiveMigrationProps | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!lm) return out;
-  const path = `${scope.node.path}/${id}`;
+/**
+ * The seed's two migration knobs, rendered as the annotations the module's hook reads. A knob
+ * that does not translate is left out of the annotations and returned as [field, problem, hint].
+ */
+function migrationAnnotations(lm: LiveMigrationProps | undefined): { annotations: Record<string, string>; problems: [string, string, string][] } {
+  const annotations: Record<string, string> = {};
+  const problems: [string, string, string][] = [];
+  if (!lm) return { annotations, problems };
   const perNode = lm.maxMigrationsPerNode;
-  if (perNode !== undefined) {
-    if (!Number.isInteger(perNode) || perNode < 1) {
-      throw new DvpcError('DVP002', `maxMigrationsPerNode ${perNode} is not a positive integer`, 'set a whole number of migrations, 1 or more', path, 'liveMigration.maxMigrationsPerNode');
-    }
-    out[MIGRATION_ANNOTATIONS.inbound] = String(perNode);
-    out[MIGRATION_ANNOTATIONS.outbound] = String(perNode);
+  const validPerNode = perNode !== undefined && Number.isInteger(perNode) && perNode >= 1;
+  if (perNode !== undefined && !validPerNode) {
+    problems.push(['liveMigration.maxMigrationsPerNode', `maxMigrationsPerNode ${perNode} is not a positive integer`, 'set a whole number of migrations, 1 or more']);
+  } else if (perNode !== undefined) {
+    annotations[MIGRATION_ANNOTATIONS.inbound] = String(perNode);
+    annotations[MIGRATION_ANNOTATIONS.outbound] = String(perNode);
   }
   if (lm.bandwidthPerNode !== undefined) {
     const q = parseQuantity(lm.bandwidthPerNode);
     if (q === undefined || q.nanos <= 0n) {
-      throw new DvpcError('DVP002', `bandwidthPerNode "${lm.bandwidthPerNode}" is not a positive quantity`, 'write it like "64Mi" (bytes per second)', path, 'liveMigration.bandwidthPerNode');
+      problems.push(['liveMigration.bandwidthPerNode', `bandwidthPerNode "${lm.bandwidthPerNode}" is not a positive quantity`, 'write it like "64Mi" (bytes per second)']);
+    } else {
+      // Each of the node's parallel migrations gets an equal share, so the node stays within its budget.
+      const perMigration = toUnits(q) / BigInt(validPerNode ? perNode : 1);
+      const text = formatBytes(perMigration);
+      annotations[MIGRATION_ANNOTATIONS.bandwidth] = /^\d+(Ki|Mi|Gi|Ti|Pi|Ei)?$/.test(text) ? text : String(perMigration);
     }
-    // Each of the node's parallel migrations gets an equal share, so the node stays within its budget.
-    const perMigration = toUnits(q) / BigInt(perNode ?? 1);
-    const text = formatBytes(perMigration);
-    out[MIGRATION_ANNOTATIONS.bandwidth] = /^\d+(Ki|Mi|Gi|Ti|Pi|Ei)?$/.test(text) ? text : String(perMigration);
   }
-  return out;
+  return { annotations, problems };
 }

@@ -3,13 +3,13 @@
  * Presets: `generic` as the module installs it, `host` and `host-passthrough`.
  */
 import type { Construct } from 'constructs';
-import { DvpObject, checkName, compact, validateBody, type ObjectProps } from './base.ts';
-import { GROUP } from '../schema/common.ts';
+import { DvpObject, compact, type ObjectProps } from './base.ts';
 import type { LabelSelector, NodeLabelSelector, Toleration } from '../schema/common.ts';
-import { DEFAULT_CLASS_ANNOTATION, virtualMachineClassV1alpha2, virtualMachineClassV1alpha3 } from '../schema/vm-class.ts';
+import { DEFAULT_CLASS_ANNOTATION } from '../schema/vm-class.ts';
 import type { ClassCpu } from '../schema/vm-class.ts';
 import { normalizePolicies, type Policy } from '../model/sizing.ts';
 import { GENERIC_CLASS_LABELS, GENERIC_CLASS_NAME, GENERIC_CLASS_SPEC } from '../model/builtin.ts';
+import { GROUP } from '../core/kinds.ts';
 
 /** The vCPU a class gives its VMs. Immutable once the class exists. */
 export const Cpu = {
@@ -141,9 +141,6 @@ export class VirtualMachineClass extends DvpObject {
       annotations: Object.keys(annotations).length > 0 ? annotations : undefined,
       body: { spec },
     });
-    checkName(this, 'VirtualMachineClass', name);
-    const schema = version === 'v1alpha2' ? virtualMachineClassV1alpha2 : virtualMachineClassV1alpha3;
-    validateBody(this, schema, { apiVersion, kind: 'VirtualMachineClass', metadata: { name }, spec });
     this.policies = normalizePolicies(props.sizingPolicies);
   }
 }

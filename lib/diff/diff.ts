@@ -3,13 +3,13 @@
  * field by field, each dangerous change marked with the diagnostic the baseline checks give it.
  */
 import { ClusterModel, type ModelOptions } from '../model/cluster-model.ts';
-import { identityKey, resourceId, type Resource } from '../model/resource.ts';
+import { identityKey, resourceId, type Resource } from '../core/resource.ts';
 import { diffJson, type FieldChange } from '../model/json-diff.ts';
-import { compareObjects } from '../render/order.ts';
+import { compareObjects } from '../core/kinds.ts';
 import { runChecks } from '../check/index.ts';
-import type { Diagnostic } from '../check/diagnostic.ts';
-import { CODES } from '../check/codes.ts';
-import { quantityBytes } from '../quantity.ts';
+import type { Diagnostic } from '../core/diagnostic.ts';
+import { CODES } from '../core/codes.ts';
+import { quantityBytes } from '../core/quantity.ts';
 import { effectiveCoreFraction } from '../model/sizing.ts';
 
 export interface ObjectChange {

@@ -1,7 +1,7 @@
 /** `dvpc diff` output: text for a terminal, JSON for programs, markdown for a pull-request comment. */
-import { formatBytes } from '../quantity.ts';
-import { formatPath } from '../model/resource.ts';
+import { formatBytes } from '../core/quantity.ts';
 import type { ClusterDiff, ObjectChange, Tally } from './diff.ts';
+import { formatPath } from '../core/json.ts';
 
 export type DiffFormat = 'text' | 'json' | 'markdown';
 

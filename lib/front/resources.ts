@@ -2,13 +2,13 @@
  * The YAML front door's entry: files and folders become the Resources of one cluster's model,
  * with its inventory and its baseline (a folder, or the same paths at a git ref).
  */
-import { append } from '../append.ts';
-import { loadManifests } from './yaml-loader.ts';
-import { toResource, type Resource } from '../model/resource.ts';
+import { append } from '../core/append.ts';
+import { toResource, type Resource } from '../core/resource.ts';
 import { ClusterModel } from '../model/cluster-model.ts';
 import { loadInventory } from '../inventory/load.ts';
-import type { Diagnostic } from '../check/diagnostic.ts';
-import { loadFromGit } from '../baseline/git.ts';
+import type { Diagnostic } from '../core/diagnostic.ts';
+import { loadFromGit } from '../read/git.ts';
+import { loadManifests } from '../read/files.ts';
 
 export interface CheckOptions {
   readonly inventory?: string | undefined;

@@ -2,12 +2,12 @@
  * The inventory: what the cluster already is (SPEC §3), read from a folder of objects as kubectl
  * prints them. Unknown kinds are ignored; a malformed file is a diagnostic, never a crash.
  */
-import { parse as parseYaml } from 'yaml';
-import { loadManifests } from '../front/yaml-loader.ts';
-import { fileDiagnostic, type Diagnostic } from '../check/diagnostic.ts';
-import { toResource, type JsonObject, type Resource } from '../model/resource.ts';
-import { parseQuantity, toMilli, toUnits } from '../quantity.ts';
+import { fileDiagnostic, type Diagnostic } from '../core/diagnostic.ts';
+import { toResource, type JsonObject, type Resource } from '../core/resource.ts';
+import { parseQuantity, toMilli, toUnits } from '../core/quantity.ts';
 import type { Inventory, InventoryNode, InventoryLease, Taint } from './types.ts';
+import { loadManifests } from '../read/files.ts';
+import { parseEmbeddedYaml } from '../read/yaml.ts';
 
 export type { Inventory, InventoryNode, InventoryLease, Taint } from './types.ts';
 
@@ -112,7 +112,7 @@ export function loadInventory(dir: string): Inventory {
         const raw = str(data['cluster-configuration.yaml']);
         if (!raw) break;
         try {
-          readClusterConfiguration(obj(parseYaml(Buffer.from(raw, 'base64').toString('utf8'))), inv);
+          readClusterConfiguration(obj(parseEmbeddedYaml(Buffer.from(raw, 'base64').toString('utf8'))), inv);
         } catch (e) {
           diagnostics.push(fileDiagnostic('DVP001', origin.file, origin.line([]), `the cluster configuration in Secret kube-system/d8-cluster-configuration cannot be read: ${(e as Error).message}`, 'export the Secret again with kubectl get -o yaml'));
         }

@@ -1,6 +1,6 @@
 /** The inventory's model: the parts of a live cluster that the checks read (SPEC §3). */
-import type { Diagnostic } from '../check/diagnostic.ts';
-import type { Resource } from '../model/resource.ts';
+import type { Diagnostic } from '../core/diagnostic.ts';
+import type { Resource } from '../core/resource.ts';
 
 export interface Taint {
   readonly key: string;

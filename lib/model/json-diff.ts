@@ -1,5 +1,4 @@
 /** Field-by-field differences between two JSON values, for the baseline checks and `dvpc diff`. */
-import type { Json } from '../render/yaml-emit.ts';
 
 export interface FieldChange {
   readonly path: (string | number)[];
@@ -37,4 +36,3 @@ export function diffJson(before: unknown, after: unknown, path: (string | number
   return [{ path, before, after }];
 }
 
-export type { Json };

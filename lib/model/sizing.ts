@@ -3,7 +3,7 @@
  * module's own rules on them (pkg/common/sizing_policy, the VM mutating and validating webhooks).
  * Shared by the VirtualMachine construct (to render the default coreFraction) and the checks.
  */
-import { quantityBytes } from '../quantity.ts';
+import { quantityBytes } from '../core/quantity.ts';
 
 /** One sizing policy with quantities in bytes and core fractions as percentages. */
 export interface Policy {

@@ -8,10 +8,45 @@
  *
  * Pruning is on everywhere; disks and PVC images carry the annotations that exempt them.
  */
-import type { GitOpsProps } from '../constructs/gitops.ts';
-import { emitDocuments, kustomizationFile, type Json } from './yaml-emit.ts';
+import { emitDocuments, kustomizationFile } from './yaml-emit.ts';
+import type { Json } from '../core/json.ts';
 
 type Doc = { [key: string]: Json };
+
+/** Where Argo CD and Flux find the rendered clusters (the props of the `GitOps` construct). */
+export interface GitOpsProps {
+  /** The Git repository Argo CD and Flux pull from (https or ssh URL). */
+  readonly repoURL: string;
+  /**
+   * Branch, tag or commit to follow.
+   * @default "main"
+   */
+  readonly revision?: string;
+  /**
+   * Where the output folder sits in that repository.
+   * @default "dist"
+   */
+  readonly path?: string;
+  /**
+   * Argo CD: its namespace, project, and each cluster's destination (a cluster name known to Argo CD, or an API server URL).
+   * @default namespace "argocd", project "default", destination name = the cluster's name
+   */
+  readonly argocd?: {
+    readonly namespace?: string;
+    readonly project?: string;
+    readonly destinations?: Readonly<Record<string, { readonly name?: string; readonly server?: string }>>;
+  };
+  /**
+   * Flux: its namespace, the GitRepository's name, and the reconcile interval.
+   * @default namespace "flux-system", source "dvpc", interval "10m"
+   */
+  readonly flux?: {
+    readonly namespace?: string;
+    readonly sourceName?: string;
+    readonly interval?: string;
+  };
+}
+
 
 /** Argo CD reads every YAML file of a directory source; kustomization.yaml is not an object. */
 export const ARGO_EXCLUDE = '{kustomization.yaml,*/kustomization.yaml}';

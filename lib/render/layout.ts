@@ -11,8 +11,9 @@
  * over a power-of-two shard count: adding or removing a VM touches only its own shard, and when
  * a project doubles, each shard splits in two instead of everything moving.
  */
-import { compareObjects, kindFile, kindRank } from './order.ts';
-import type { JsonObject } from '../model/resource.ts';
+import { kindFile } from './order.ts';
+import { compareObjects, kindRank } from '../core/kinds.ts';
+import type { JsonObject } from '../core/resource.ts';
 
 /** A rendered object, ready to be placed. */
 export interface PlacedObject {

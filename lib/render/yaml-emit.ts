@@ -8,10 +8,7 @@
  * Strings are plain only where no YAML 1.1 or 1.2 reader could take them for anything else.
  */
 
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-
-/** A field path: keys and array indexes from the document root. */
-export type FieldPath = readonly (string | number)[];
+import { pathKey, type Json } from '../core/json.ts';
 
 const TOP_ORDER = ['apiVersion', 'kind', 'metadata'];
 const META_ORDER = ['name', 'generateName', 'namespace', 'labels', 'annotations'];
@@ -76,10 +73,6 @@ interface EmitState {
   out: string[];
   line: number;
   track?: Map<string, number> | undefined;
-}
-
-export function pathKey(path: FieldPath): string {
-  return path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('');
 }
 
 function emitValue(st: EmitState, value: Json, indent: string, depth: number, path: (string | number)[]): void {

@@ -1,6 +1,7 @@
 /** VirtualMachineIPAddress, VirtualMachineIPAddressLease and VirtualMachineBlockDeviceAttachment. */
 import { z } from 'zod';
-import { V1ALPHA2, resource } from './common.ts';
+import { resource } from './common.ts';
+import { V1ALPHA2 } from '../core/kinds.ts';
 
 export const ipAddressSpec = z.strictObject({
   type: z.enum(['Auto', 'Static']),

@@ -3,11 +3,8 @@
  * Written from ../shared/dvp/fields/ and the Kubernetes API conventions the CRDs embed.
  */
 import { z } from 'zod';
-import { QUANTITY_PATTERN, parseQuantity } from '../quantity.ts';
+import { QUANTITY_PATTERN, parseQuantity } from '../core/quantity.ts';
 
-export const GROUP = 'virtualization.deckhouse.io';
-export const V1ALPHA2 = `${GROUP}/v1alpha2`;
-export const V1ALPHA3 = `${GROUP}/v1alpha3`;
 
 /** DNS-1123 subdomain: what metadata.name of most objects must be. */
 export const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;

@@ -1,7 +1,8 @@
 /** ClusterVirtualImage and VirtualImage (virtualization.deckhouse.io/v1alpha2). */
 import { z } from 'zod';
-import { V1ALPHA2, resource } from './common.ts';
+import { resource } from './common.ts';
 import { clusterImageDataSource, imageDataSource } from './data-source.ts';
+import { V1ALPHA2 } from '../core/kinds.ts';
 
 export const clusterVirtualImageSpec = z.strictObject({
   dataSource: clusterImageDataSource,

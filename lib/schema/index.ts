@@ -3,7 +3,7 @@
  * dvpc knows about each kind (scope). Kinds not listed here pass through unchecked.
  */
 import type { z } from 'zod';
-import { GROUP } from './common.ts';
+import { DVP_KINDS, GROUP } from '../core/kinds.ts';
 import { clusterVirtualImage, virtualImage } from './images.ts';
 import { virtualDisk } from './virtual-disk.ts';
 import { virtualMachineClassV1alpha2, virtualMachineClassV1alpha3 } from './vm-class.ts';
@@ -29,48 +29,15 @@ const SCHEMAS: Record<string, z.ZodType> = {
   'v1/Secret': secret,
 };
 
-/** Every kind of the module's API group, with its scope (from the CRDs). */
-export const DVP_KINDS: Record<string, 'Cluster' | 'Namespaced'> = {
-  ClusterVirtualImage: 'Cluster',
-  VirtualMachineClass: 'Cluster',
-  VirtualMachineIPAddressLease: 'Cluster',
-  VirtualMachineMACAddressLease: 'Cluster',
-  NodeUSBDevice: 'Cluster',
-  VirtualImage: 'Namespaced',
-  VirtualDisk: 'Namespaced',
-  VirtualDiskSnapshot: 'Namespaced',
-  VirtualMachine: 'Namespaced',
-  VirtualMachineIPAddress: 'Namespaced',
-  VirtualMachineMACAddress: 'Namespaced',
-  VirtualMachineBlockDeviceAttachment: 'Namespaced',
-  VirtualMachineOperation: 'Namespaced',
-  VirtualMachineSnapshot: 'Namespaced',
-  VirtualMachineSnapshotOperation: 'Namespaced',
-  VirtualMachinePool: 'Namespaced',
-  USBDevice: 'Namespaced',
-};
-
 /** Versions each DVP kind is served at; anything else is not served by the module. */
 export function servedVersions(kind: string): string[] {
   if (kind === 'VirtualMachineClass') return ['v1alpha2', 'v1alpha3'];
   return kind in DVP_KINDS ? ['v1alpha2'] : [];
 }
 
-const CLUSTER_SCOPED_CORE = new Set(['Namespace', 'Node', 'StorageClass', 'ModuleConfig', 'NodeGroup', 'ClusterRole', 'ClusterRoleBinding', 'PersistentVolume', 'CustomResourceDefinition', 'PriorityClass']);
-
-/** Whether objects of this kind live outside namespaces. */
-export function isClusterScoped(apiVersion: string, kind: string): boolean {
-  if (apiVersion.startsWith(`${GROUP}/`)) return DVP_KINDS[kind] === 'Cluster';
-  return CLUSTER_SCOPED_CORE.has(kind);
-}
-
 /** The schema for an object, or undefined when dvpc does not model that apiVersion and kind. */
 export function schemaFor(apiVersion: string, kind: string): z.ZodType | undefined {
   return SCHEMAS[`${apiVersion}/${kind}`];
-}
-
-export function isDvpGroup(apiVersion: string): boolean {
-  return apiVersion.startsWith(`${GROUP}/`);
 }
 
 export * from './common.ts';

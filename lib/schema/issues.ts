@@ -3,7 +3,7 @@
  * ("Invalid input"); a diagnostic must say what was written and what is allowed.
  */
 import type { z } from 'zod';
-import type { FieldPath, Json } from '../render/yaml-emit.ts';
+import type { FieldPath } from '../core/json.ts';
 
 export interface SchemaProblem {
   /** Path of the offending field from the object's root. */
@@ -76,4 +76,3 @@ export function schemaProblems(error: z.ZodError, input: unknown): SchemaProblem
   return out;
 }
 
-export type { Json };

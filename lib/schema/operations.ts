@@ -3,7 +3,8 @@
  * malformed one is still reported, as the API server would reject it.
  */
 import { z } from 'zod';
-import { V1ALPHA2, resource } from './common.ts';
+import { resource } from './common.ts';
+import { V1ALPHA2 } from '../core/kinds.ts';
 
 const mode = z.enum(['DryRun', 'Strict', 'BestEffort']);
 const nameAffix = (what: string) => z.string().superRefine((s, ctx) => {

@@ -1,7 +1,8 @@
 /** VirtualDisk (virtualization.deckhouse.io/v1alpha2). */
 import { z } from 'zod';
-import { V1ALPHA2, quantity, resource } from './common.ts';
+import { quantity, resource } from './common.ts';
 import { diskDataSource } from './data-source.ts';
+import { V1ALPHA2 } from '../core/kinds.ts';
 
 export const virtualDiskSpec = z.strictObject({
   /** Without a data source the disk is blank, and then `persistentVolumeClaim.size` is required (DVP305). */

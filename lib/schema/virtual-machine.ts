@@ -1,7 +1,8 @@
 /** VirtualMachine (virtualization.deckhouse.io/v1alpha2). */
 import { z } from 'zod';
-import { V1ALPHA2, labelSelector, nodeSelectorTerm, quantityString, resource, toleration } from './common.ts';
+import { labelSelector, nodeSelectorTerm, quantityString, resource, toleration } from './common.ts';
 import { BLOCK_DEVICE_KINDS } from './addresses.ts';
+import { V1ALPHA2 } from '../core/kinds.ts';
 
 const secretRef = z.strictObject({
   kind: z.enum(['Secret']).default('Secret'),

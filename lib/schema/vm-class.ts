@@ -3,7 +3,8 @@
  * how core fractions are written: integers 1..100 in v1alpha2, "N%" strings in v1alpha3.
  */
 import { z } from 'zod';
-import { V1ALPHA2, V1ALPHA3, labelSelector, nodeLabelSelector, quantity, resource, toleration } from './common.ts';
+import { labelSelector, nodeLabelSelector, quantity, resource, toleration } from './common.ts';
+import { V1ALPHA2, V1ALPHA3 } from '../core/kinds.ts';
 
 export const CPU_TYPES = ['Host', 'HostPassthrough', 'Discovery', 'Model', 'Features'] as const;
 export type CpuType = (typeof CPU_TYPES)[number];

@@ -6,7 +6,7 @@ import type { App } from 'cdk8s';
 import {
   Cluster, ClusterVirtualImage, Cpu, DataSource, DerivedClasses, Project, Provisioning, VirtualMachine,
   VirtualMachineClass, VirtualizationModule,
-} from '../../lib/index.ts';
+} from 'dvpc';
 import { ADMIN_SSH_KEY, SEED_SIZING } from '../shared/sizing.ts';
 
 export function lab(app: App): Cluster {

@@ -7,7 +7,7 @@ import * as kplus from 'cdk8s-plus-28';
 import {
   CLOUD_INIT_SECRET_TYPE, Cluster, ClusterVirtualImage, Cpu, DataSource, Project, Provisioning, VirtualImage,
   VirtualMachine, VirtualMachineClass, VirtualizationModule,
-} from '../../lib/index.ts';
+} from 'dvpc';
 import { ADMIN_SSH_KEY, SEED_SIZING } from '../shared/sizing.ts';
 
 const cloudConfig = (hostname: string, extra: string[] = []) => [

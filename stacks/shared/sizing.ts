@@ -2,7 +2,7 @@
  * The sizing policies of the seed's `discovery` class, shared by the example clusters:
  * small VMs share cores, large ones get whole cores and memory per core.
  */
-import type { SizingPolicy } from '../../lib/index.ts';
+import type { SizingPolicy } from 'dvpc';
 
 export const SEED_SIZING: SizingPolicy[] = [
   // 1–4 cores: 1–8 GiB in steps of 512 MiB, every core fraction.

@@ -1,7 +1,9 @@
 /** A finding: code, severity, what is wrong with which value, how to fix it, and where. */
-import type { FieldPath } from '../render/yaml-emit.ts';
-import { formatPath, resourceId, type Resource } from '../model/resource.ts';
+import { resourceId, type Resource } from './resource.ts';
 import { severityOf, type Severity } from './codes.ts';
+import type { DvpcError } from './errors.ts';
+import type { FieldPath } from './json.ts';
+import { formatPath } from './json.ts';
 
 export interface Diagnostic {
   readonly code: string;
@@ -31,6 +33,11 @@ export function diagnose(code: string, r: Resource, path: FieldPath, message: st
     path: path.length > 0 ? formatPath(path) : undefined,
     constructPath: r.origin.constructPath,
   };
+}
+
+/** A problem a construct's constructor recorded (typed API): where it is, is the construct path. */
+export function constructDiagnostic(e: DvpcError): Diagnostic {
+  return { code: e.code, severity: severityOf(e.code), message: e.detail, hint: e.hint, path: e.field, constructPath: e.constructPath };
 }
 
 /** A diagnostic about a whole file (DVP001), or about no particular object. */

@@ -1,7 +1,7 @@
 /**
  * `dvpc check PATH...`: the same model as synth, from files written by anyone, and the same checks.
  */
-import { modelOfPaths, type CheckOptions } from '../front/resources.ts';
+import { modelOfPaths, type CheckOptions } from './resources.ts';
 import { runChecks, type Report } from '../check/index.ts';
 
 export type { CheckOptions };

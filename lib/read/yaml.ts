@@ -1,39 +1,20 @@
 /**
- * The YAML front door: files and folders of manifests (YAML or JSON) become objects that keep
- * their file, the line of each field, and the document they came from. Read as kubectl reads
- * them (YAML 1.1: `yes` is a boolean, `0777` octal; duplicate keys are an error).
+ * The one YAML reader: a file's text becomes objects that keep their file, the line of each
+ * field, and the document they came from. Read as kubectl reads them (YAML 1.1: `yes` is a
+ * boolean, `0777` octal; duplicate keys are an error).
  */
-import { append } from '../append.ts';
-import { readFileSync, readdirSync, statSync, realpathSync } from 'node:fs';
-import { join, relative, isAbsolute } from 'node:path';
 import { LineCounter, parseAllDocuments, isMap, isSeq, isPair, isScalar, type Document, type Node as YamlNode } from 'yaml';
-import type { FieldPath } from '../render/yaml-emit.ts';
-import type { JsonObject, Origin } from '../model/resource.ts';
-import { fileDiagnostic, type Diagnostic } from '../check/diagnostic.ts';
+import type { JsonObject, Origin } from '../core/resource.ts';
+import { fileDiagnostic, type Diagnostic } from '../core/diagnostic.ts';
+import type { FieldPath } from '../core/json.ts';
 
 export interface LoadedObject {
   readonly body: JsonObject;
   readonly origin: Origin;
 }
 
-export interface LoadedFiles {
-  readonly objects: LoadedObject[];
-  readonly diagnostics: Diagnostic[];
-  /** Number of files read. */
-  readonly files: number;
-}
-
-/** Files larger than this are not read: no manifest is, and it protects the checker's memory. */
-export const MAX_FILE_BYTES = 64 * 1024 * 1024;
 /** YAML aliases beyond this many resolved nodes are an alias bomb, not a manifest. */
 const MAX_ALIAS_COUNT = 10_000;
-const MANIFEST_EXT = /\.(ya?ml|json)$/i;
-
-/** A path as the user should read it: relative to the working directory when inside it. */
-export function displayPath(p: string): string {
-  const rel = relative(process.cwd(), p);
-  return rel.length > 0 && !rel.startsWith('..') && !isAbsolute(rel) ? rel : p;
-}
 
 /**
  * A file's text, parsed again only when a diagnostic asks for a line. The parsed documents
@@ -141,65 +122,16 @@ export function parseManifestText(text: string, file: string): { objects: Loaded
   return { objects, diagnostics };
 }
 
-/** Every manifest file under the given paths (files as named; folders recursively), sorted. */
-export function manifestFiles(paths: readonly string[], diagnostics: Diagnostic[]): string[] {
-  const out: string[] = [];
-  const seen = new Set<string>();
-  const walk = (p: string, explicit: boolean) => {
-    let real: string;
-    try {
-      real = realpathSync(p);
-    } catch (e) {
-      diagnostics.push(fileDiagnostic('DVP001', displayPath(p), undefined, `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'fix or remove the broken link or file'));
-      return;
-    }
-    if (seen.has(real)) return; // a symlink loop, or the same file twice
-    seen.add(real);
-    const st = statSync(real);
-    if (st.isDirectory()) {
-      let entries: string[];
-      try {
-        entries = readdirSync(p).sort();
-      } catch (e) {
-        diagnostics.push(fileDiagnostic('DVP001', displayPath(p), undefined, `cannot list folder: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'check the folder permissions'));
-        return;
-      }
-      for (const name of entries) {
-        if (name.startsWith('.') || name === 'node_modules') continue;
-        walk(join(p, name), false);
-      }
-    } else if (explicit || MANIFEST_EXT.test(p)) {
-      out.push(p);
-    }
-  };
-  for (const p of paths) walk(p, true);
-  return out;
-}
-
-/** Reads and parses every manifest under the paths. Unreadable files are DVP001, never a crash. */
-export function loadManifests(paths: readonly string[]): LoadedFiles {
-  const diagnostics: Diagnostic[] = [];
-  const objects: LoadedObject[] = [];
-  const files = manifestFiles(paths, diagnostics);
-  for (const f of files) {
-    const shown = displayPath(f);
-    let text: string;
-    try {
-      if (statSync(f).size > MAX_FILE_BYTES) {
-        diagnostics.push(fileDiagnostic('DVP001', shown, undefined, `the file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB`, 'split it; no manifest file is this large'));
-        continue;
-      }
-      const buf = readFileSync(f);
-      text = new TextDecoder('utf-8', { fatal: true }).decode(buf);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      const encoding = code === undefined || code === 'ERR_ENCODING_INVALID_ENCODED_DATA';
-      diagnostics.push(fileDiagnostic('DVP001', shown, undefined, encoding ? 'the file is not UTF-8 text' : `cannot read: ${code}`, encoding ? 'save the file as UTF-8' : 'check the file permissions'));
-      continue;
-    }
-    const parsed = parseManifestText(text, shown);
-    append(objects, parsed.objects);
-    append(diagnostics, parsed.diagnostics);
-  }
-  return { objects, diagnostics, files: files.length };
+/**
+ * One YAML document embedded in another object (the cluster configuration inside a Secret), read
+ * the way manifests are read. Throws on a syntax error; the caller reports it on its object.
+ */
+export function parseEmbeddedYaml(text: string): unknown {
+  const docs = parseAllDocuments(text, { version: '1.1', uniqueKeys: true, prettyErrors: false });
+  const list = Array.isArray(docs) ? docs : [];
+  const first = list[0];
+  if (!first) return undefined;
+  const err = first.errors[0];
+  if (err) throw new Error(err.message.split('\n')[0]);
+  return first.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
 }

@@ -2,12 +2,12 @@
  * The previous state read straight from git (`--baseline-ref origin/main`), so that CI needs no
  * second checkout: the manifests under a path as they are at a ref, parsed like any other input.
  */
-import { append } from '../append.ts';
+import { append } from '../core/append.ts';
 import { execFileSync } from 'node:child_process';
 import { relative, resolve } from 'node:path';
-import { UsageError } from '../errors.ts';
-import { parseManifestText, type LoadedObject } from '../front/yaml-loader.ts';
-import type { Diagnostic } from '../check/diagnostic.ts';
+import { UsageError } from '../core/errors.ts';
+import { parseManifestText, type LoadedObject } from './yaml.ts';
+import type { Diagnostic } from '../core/diagnostic.ts';
 
 const MANIFEST = /\.(ya?ml|json)$/i;
 

@@ -2,8 +2,8 @@
  * One object of a cluster's desired state, whichever front door it came through: a YAML file
  * (`dvpc check`) or a construct (`npm run synth`). Checks see only this shape.
  */
-import type { FieldPath, Json } from '../render/yaml-emit.ts';
-import { isClusterScoped } from '../schema/index.ts';
+import type { FieldPath, Json, JsonObject } from './json.ts';
+import { groupOf, isClusterScoped } from './kinds.ts';
 
 /** Where an object came from, and how to find the line of one of its fields. */
 export interface Origin {
@@ -15,7 +15,7 @@ export interface Origin {
   line(path: FieldPath): number | undefined;
 }
 
-export type JsonObject = { [key: string]: Json };
+export type { JsonObject };
 
 export interface Resource {
   readonly apiVersion: string;
@@ -36,8 +36,7 @@ export function resourceId(r: Pick<Resource, 'kind' | 'name' | 'namespace'>): st
 
 /** The identity two definitions of the same object share: group, kind, namespace, name. */
 export function identityKey(r: Pick<Resource, 'apiVersion' | 'kind' | 'name' | 'namespace'>): string {
-  const group = r.apiVersion.includes('/') ? r.apiVersion.slice(0, r.apiVersion.lastIndexOf('/')) : '';
-  return `${group}|${r.kind}|${r.namespace ?? ''}|${r.name}`;
+  return `${groupOf(r.apiVersion)}|${r.kind}|${r.namespace ?? ''}|${r.name}`;
 }
 
 function str(v: Json | undefined): string | undefined {
@@ -61,22 +60,3 @@ export function toResource(body: JsonObject, origin: Origin, defaultNamespace: s
   return { apiVersion, kind, name, namespace, body, origin };
 }
 
-/** Reads a value at a path of a JSON object, or undefined. */
-export function at(obj: Json | undefined, path: FieldPath): Json | undefined {
-  let cur: Json | undefined = obj;
-  for (const seg of path) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = Array.isArray(cur) ? (typeof seg === 'number' ? cur[seg] : undefined) : typeof seg === 'string' ? cur[seg] : undefined;
-  }
-  return cur;
-}
-
-/** `spec.blockDeviceRefs[1].name`: the path as diagnostics print it. */
-export function formatPath(path: FieldPath): string {
-  let out = '';
-  for (const seg of path) {
-    if (typeof seg === 'number') out += `[${seg}]`;
-    else out += out.length === 0 ? seg : `.${seg}`;
-  }
-  return out;
-}

@@ -1,0 +1,75 @@
+/**
+ * What every command shares: argument parsing that turns mistakes into usage errors (exit 2),
+ * the common flags' values, and where output goes.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { existsSync } from 'node:fs';
+import { UsageError } from '../core/errors.ts';
+import { CODES } from '../core/codes.ts';
+
+export type Flags = Record<string, string | boolean | string[] | undefined>;
+
+/** Where a command writes: its result on `out`, diagnostics about its inputs and progress on `err`. */
+export interface Io {
+  readonly out: (s: string) => void;
+  readonly err: (s: string) => void;
+  /** Whether `out` is a terminal that shows colour. */
+  readonly colour: boolean;
+}
+
+export const processIo: Io = {
+  out: (s) => process.stdout.write(s),
+  err: (s) => process.stderr.write(s),
+  colour: process.stdout.isTTY === true && !process.env['NO_COLOR'],
+};
+
+/** A command of the command line: its usage text and what it does. Returns the exit code. */
+export interface Command {
+  readonly usage: string;
+  run(args: string[], io: Io): Promise<number>;
+}
+
+/** Parses flags strictly: an unknown flag or a missing value is a usage error. */
+export function parse(args: string[], options: ParseArgsConfig['options']): { values: Flags; positionals: string[] } {
+  try {
+    const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
+    return { values: values as Flags, positionals };
+  } catch (e) {
+    // node's messages quote the flag with an unbalanced quote ("Unknown option '--x'. To specify
+    // a positional argument starting with a '-', place it at the end of the command after '--',
+    // as in '-- \"--x\"") and mention details that do not apply; keep the first sentence.
+    const first = (e as Error).message.split('. ')[0] ?? (e as Error).message;
+    throw new UsageError(first.replace(/\.$/, ''));
+  }
+}
+
+/** The value of a string flag, or undefined. */
+export function stringFlag(values: Flags, name: string): string | undefined {
+  const v = values[name];
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** `--format`: one of the allowed values, the first being the default. */
+export function formatFlag<F extends string>(values: Flags, allowed: readonly [F, ...F[]]): F {
+  const f = stringFlag(values, 'format') ?? allowed[0];
+  if (!(allowed as readonly string[]).includes(f)) throw new UsageError(`--format must be ${allowed.slice(0, -1).join(', ')} or ${allowed[allowed.length - 1]}, not "${f}"`);
+  return f as F;
+}
+
+/** `--allow DVP601,DVP603`: known codes only. */
+export function allowFlag(values: Flags): Set<string> {
+  const v = stringFlag(values, 'allow');
+  if (v === undefined) return new Set();
+  const codes = v.split(',').map((c) => c.trim().toUpperCase()).filter((c) => c.length > 0);
+  for (const c of codes) if (!(c in CODES)) throw new UsageError(`--allow: unknown code ${c}`);
+  return new Set(codes);
+}
+
+/** A PATH or DIR that must exist: a usage error otherwise. */
+export function mustExist(path: string, what: string): void {
+  if (!existsSync(path)) throw new UsageError(`${what} ${path} does not exist`);
+}
+
+export function noPositionals(command: string, positionals: readonly string[]): void {
+  if (positionals.length > 0) throw new UsageError(`${command} takes no positional arguments (got ${positionals.join(' ')})`);
+}

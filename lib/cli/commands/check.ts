@@ -1,0 +1,47 @@
+/** `dvpc check PATH...`: the same checks as synth, on manifests written by anyone. */
+import { UsageError } from '../../core/errors.ts';
+import { checkPaths } from '../../front/check-paths.ts';
+import { formatReport } from '../format.ts';
+import { allowFlag, formatFlag, mustExist, parse, stringFlag, type Command, type Io } from '../args.ts';
+
+const usage = `Usage: dvpc check PATH... [--inventory DIR] [--baseline PATH | --baseline-ref REF]
+                  [--namespace NS] [--allow CODES] [--format text|json|sarif]
+
+Checks manifests that already exist as YAML or JSON (files, or folders searched recursively
+for *.yaml, *.yml, *.json), from dvpc or from anywhere else, as one cluster's desired state.
+
+Options:
+  --inventory DIR     the cluster as it is (kubectl get -o yaml of nodes, StorageClasses, ...):
+                      enables the checks that need it (DVP103, DVP2xx placement, DVP3xx, DVP5xx)
+  --baseline PATH     the previous state (a folder of manifests), for DVP107 and DVP601-DVP604
+  --baseline-ref REF  the previous state read from git at REF (e.g. origin/main): the same PATHs
+  --namespace NS      namespace of namespaced objects that name none (default "default")
+  --allow CODES       comma-separated codes whose errors become warnings for this run
+  --format FMT        text (default), json (SPEC §6) or sarif (SARIF 2.1.0)
+
+Exit codes: 0 no error, 1 an error remains, 2 usage error, 3 internal error.
+`;
+
+async function run(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, {
+    inventory: { type: 'string' }, baseline: { type: 'string' }, 'baseline-ref': { type: 'string' }, namespace: { type: 'string' }, allow: { type: 'string' }, format: { type: 'string' },
+  });
+  if (positionals.length === 0) throw new UsageError('check needs at least one PATH');
+  for (const p of positionals) mustExist(p, 'PATH');
+  const inventory = stringFlag(values, 'inventory');
+  if (inventory !== undefined) mustExist(inventory, 'inventory');
+  const baseline = stringFlag(values, 'baseline');
+  if (baseline !== undefined) mustExist(baseline, 'baseline');
+  const format = formatFlag(values, ['text', 'json', 'sarif']);
+  const report = checkPaths(positionals, {
+    inventory,
+    baseline,
+    baselineRef: stringFlag(values, 'baseline-ref'),
+    namespace: stringFlag(values, 'namespace') ?? 'default',
+    allow: allowFlag(values),
+  });
+  io.out(formatReport(report, format, io.colour));
+  return report.summary.errors > 0 ? 1 : 0;
+}
+
+export const command: Command = { usage, run };
