@@ -4,14 +4,13 @@
  * one per class and reason where many VMs share it, naming them.
  */
 import type { ClusterModel } from '../model/cluster-model.ts';
-import { MigrationAnalysis, type VmMigration } from '../model/migration.ts';
+import { MigrationAnalysis, blockerHint, type VmMigration } from '../model/migration.ts';
 import { diagnose, type Diagnostic } from '../core/diagnostic.ts';
 
 /** From this many VMs of one class with one reason on, they are reported together. */
 export const AGGREGATE_FROM = 3;
 const NAMES_SHOWN = 5;
 
-const HINT = 'put its disks on storage whose access mode is ReadWriteMany (StorageProfile, or the virtualdisk.virtualization.deckhouse.io/access-mode annotation), give its class nodes of one CPU model, or plan to stop it for maintenance; dvpc drain NODE shows what a drain does';
 
 function names(list: readonly VmMigration[]): string {
   const shown = list.slice(0, NAMES_SHOWN).map((m) => `${m.vm.namespace}/${m.vm.name}`);
@@ -37,11 +36,11 @@ export function checkMigration(model: ClusterModel): Diagnostic[] {
     const first = list[0] as VmMigration;
     if (list.length >= AGGREGATE_FROM) {
       const why = first.blockers.map((b) => b.shared).join('; ');
-      out.push(diagnose('DVP504', first.vm, first.blockers[0]?.path ?? ['spec'], `${list.length} VMs of class "${first.cls.name}" that must run cannot be live-migrated, so draining their nodes blocks on them: ${why} (${names(list)})`, HINT));
+      out.push(diagnose('DVP504', first.vm, first.blockers[0]?.path ?? ['spec'], `${list.length} VMs of class "${first.cls.name}" that must run cannot be live-migrated, so draining their nodes blocks on them: ${why} (${names(list)})`, blockerHint(first.blockers)));
       continue;
     }
     for (const m of list) {
-      out.push(diagnose('DVP504', m.vm, m.blockers[0]?.path ?? ['spec'], `the VM must run (runPolicy ${m.spec.runPolicy}) but cannot be live-migrated, so draining its node blocks on it: ${m.blockers.map((b) => b.message).join('; ')}`, HINT));
+      out.push(diagnose('DVP504', m.vm, m.blockers[0]?.path ?? ['spec'], `the VM must run (runPolicy ${m.spec.runPolicy}) but cannot be live-migrated, so draining its node blocks on it: ${m.blockers.map((b) => b.message).join('; ')}`, blockerHint(m.blockers)));
     }
   }
   return out;

@@ -12,7 +12,7 @@ import type { ClusterModel } from '../model/cluster-model.ts';
 import type { Resource } from '../core/resource.ts';
 import type { InventoryNode, InventoryVirtualMachine } from '../inventory/types.ts';
 import { hostModels } from '../inventory/load.ts';
-import { MigrationAnalysis, describeDomain, migrationDomain, type VmMigration } from '../model/migration.ts';
+import { MigrationAnalysis, blockerHint, describeDomain, migrationDomain, type VmMigration } from '../model/migration.ts';
 import type { EditionInfo } from '../model/edition.ts';
 import { diagnose, type Diagnostic } from '../core/diagnostic.ts';
 import { formatBytes } from '../core/quantity.ts';
@@ -200,7 +200,7 @@ export function planDrain(model: ClusterModel, nodes: readonly string[]): DrainP
     if (blockers.length > 0) {
       record(e, 'blocked', { node: source?.name, reasons: blockers });
       if (m.mustRun) {
-        diagnostics.push(diagnose('DVP504', e.resource, m.blockers[0]?.path ?? ['spec'], `the VM must run (runPolicy ${m.spec.runPolicy}) and ${where} but cannot be live-migrated, so the drain blocks on it: ${blockers.join('; ')}`, 'stop the VM for the maintenance window (or move its disks to ReadWriteMany storage) before draining', 'error'));
+        diagnostics.push(diagnose('DVP504', e.resource, m.blockers[0]?.path ?? ['spec'], `the VM must run (runPolicy ${m.spec.runPolicy}) and ${where} but cannot be live-migrated, so the drain blocks on it: ${blockers.join('; ')}`, `stop the VM for the maintenance window before draining (the module will not); for the future: ${m.blockers.length > 0 ? blockerHint(m.blockers) : 'see its Migratable condition'}`, 'error'));
       }
       return;
     }

@@ -18,7 +18,7 @@ export interface EditionInfo {
 }
 
 export function editionOf(model: ClusterModel): EditionInfo {
-  if (model.edition) return { edition: model.edition, source: 'given', evidence: 'as given (Cluster edition or --edition)' };
+  if (model.edition) return { edition: model.edition, source: 'given', evidence: 'given by the Cluster edition or --edition' };
   const signals = model.inventory?.editionSignals ?? [];
   const editions = new Set(signals.map((s) => s.edition));
   const first = signals[0];
@@ -28,7 +28,7 @@ export function editionOf(model: ClusterModel): EditionInfo {
     const ee = signals.find((s) => s.edition === 'EE');
     return { edition: 'CE', source: 'assumed', evidence: `assumed: the inventory disagrees with itself (${ce?.evidence}; ${ee?.evidence}); pass --edition` };
   }
-  return { edition: 'CE', source: 'assumed', evidence: 'assumed: neither a Cluster edition, --edition, nor the inventory says which; pass --edition EE if the cluster runs another edition' };
+  return { edition: 'CE', source: 'assumed', evidence: 'assumed: no Cluster edition, --edition or inventory object says which' };
 }
 
 /** "the Community Edition (assumed: ...)" or "an edition other than CE (as given ...)". */

@@ -85,6 +85,19 @@ export interface Blocker {
   readonly path: FieldPath;
 }
 
+/** How to lift each kind of blocker. */
+export const BLOCKER_HINTS: Readonly<Record<Blocker['kind'], string>> = {
+  storage: 'put the disks on ReadWriteMany storage (a StorageClass whose StorageProfile offers RWX, or the virtualdisk.virtualization.deckhouse.io/access-mode annotation), or pass --edition EE if the cluster runs another edition than CE',
+  device: 'plan to stop the VM for maintenance: VMs with host devices cannot move',
+  cpu: 'keep the host-passthrough class on nodes of one CPU model (select the host-model-cpu label), or use a Discovery class',
+  placement: 'let the VM run on more than one node: widen its class\'s or its own nodeSelector, or add nodes of its CPU model',
+};
+
+/** The hints for a VM's blockers, each once. */
+export function blockerHint(blockers: readonly Blocker[]): string {
+  return [...new Set(blockers.map((b) => BLOCKER_HINTS[b.kind]))].join('; ');
+}
+
 export interface VmMigration {
   readonly vm: Resource;
   readonly spec: VmSpecShape;
@@ -212,7 +225,7 @@ export class MigrationAnalysis {
         notes.push(`the access mode of ${what} is unknown (StorageClass ${v.storageClass.name ?? 'unresolved'} is not in the inventory)`);
         continue;
       }
-      const modes = `predicted ${v.modes.accessMode} (${v.modes.accessFrom}${v.modes.docsDiffer ? '; the admin guide says RWO+FileSystem for unknown storage, the code RWO+Block' : ''})`;
+      const modes = `predicted ${v.modes.accessMode} (${v.modes.accessFrom}${v.modes.docsDiffer ? ' for an unknown provisioner' : ''})`;
       const on = `on StorageClass "${v.storageClass.name}", ${modes}`;
       if (ce) {
         const rule = `${editionPhrase(this.edition)} live-migrates only VMs whose disks and images are all ReadWriteMany`;
