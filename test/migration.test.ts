@@ -196,3 +196,26 @@ describe('DVP504: CPU, devices and placement', () => {
     expect(r.err).toMatch(/--edition must be CE or EE, not "XE"/);
   });
 });
+
+describe('dvpc classes --format text: migration domains', () => {
+  it('shows, per class, the VM nodes its VMs can move among, read from the nodes file', async () => {
+    const r = await cli(['classes', '--inventory', 'stacks/lab/inventory', '--group-by', 'group', '--format', 'text']);
+    expect(r.code).toBe(0);
+    const nodes = objectsIn('stacks/lab/inventory').filter((o) => o['kind'] === 'Node') as { metadata: { name: string; labels: Record<string, string> }; spec?: { taints?: unknown[] } }[];
+    const vmNodes = nodes.filter((x) => !(x.spec?.taints?.length));
+    for (const group of ['blue', 'green']) {
+      const expected = vmNodes.filter((x) => x.metadata.labels['group'] === group).map((x) => x.metadata.name).sort();
+      expect(expected.length).toBeGreaterThan(1);
+      const part = r.out.split(/^class /m).find((p) => p.includes(`(group=${group})`));
+      expect(part).toMatch(new RegExp(`^ {2}migration domain: ${expected.join(', ')}$`, 'm'));
+    }
+    const universal = r.out.split(/^class /m).find((p) => p.startsWith('universal'));
+    expect(universal).toMatch(new RegExp(`^ {2}migration domain: ${vmNodes.map((x) => x.metadata.name).sort().join(', ')}$`, 'm'));
+  });
+
+  it('says when a class has one VM node and so no domain', async () => {
+    const inv = inventory({}, [{ name: 'only', model: 'IvyBridge' }]);
+    const r = await cli(['classes', '--inventory', inv, '--format', 'text']);
+    expect(r.out).toMatch(/^ {2}migration domain: none: 1 VM node, VMs of the class cannot live-migrate$/m);
+  });
+});

@@ -296,7 +296,7 @@ function capacities(analysis: MigrationAnalysis, entries: readonly Entry[], drai
       requestedMemory: must.reduce((s, m) => s + m.memory, 0n),
       freeCpuMilli: sum((n) => free(n, usage).cpu),
       freeMemory: sum((n) => free(n, usage).mem),
-      domain: describeDomain(migrationDomain(first.cls, after)),
+      domain: describeDomain(migrationDomain(first.cls, after), 8),
     });
   }
   return out;
