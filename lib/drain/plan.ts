@@ -11,8 +11,7 @@
 import type { ClusterModel } from '../model/cluster-model.ts';
 import type { Resource } from '../core/resource.ts';
 import type { InventoryNode, InventoryVirtualMachine } from '../inventory/types.ts';
-import { hostModels } from '../inventory/load.ts';
-import { MigrationAnalysis, blockerHint, describeDomain, migrationDomain, type VmMigration } from '../model/migration.ts';
+import { MigrationAnalysis, blockerHint, cpuModelOf, describeDomain, migrationDomain, type VmMigration } from '../model/migration.ts';
 import type { EditionInfo } from '../model/edition.ts';
 import { diagnose, type Diagnostic } from '../core/diagnostic.ts';
 import { formatBytes } from '../core/quantity.ts';
@@ -152,8 +151,8 @@ function candidatesOf(analysis: MigrationAnalysis, m: VmMigration, source: Inven
   let targets = analysis.targets(m, source?.name);
   // A host-model VM on a node its class no longer lists: the source's model still decides.
   if (source && m.domain.by === 'cpu-model' && !m.nodes.some((n) => n.name === source.name)) {
-    const model = hostModels(source).join('+');
-    targets = model ? m.nodes.filter((n) => hostModels(n).join('+') === model && n.name !== source.name) : [];
+    const model = cpuModelOf(source);
+    targets = model ? m.nodes.filter((n) => cpuModelOf(n) === model && n.name !== source.name) : [];
   }
   return targets.filter((n) => !drained.has(n.name));
 }

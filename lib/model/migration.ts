@@ -50,6 +50,18 @@ export interface MigrationDomain {
   readonly groups: readonly { readonly model: string | undefined; readonly nodes: readonly InventoryNode[] }[];
 }
 
+const MODEL_KEYS = new WeakMap<InventoryNode, string>();
+
+/** The node's host CPU model ('' when unlabelled), as the host-model-cpu labels say; computed once per node. */
+export function cpuModelOf(n: InventoryNode): string {
+  let key = MODEL_KEYS.get(n);
+  if (key === undefined) {
+    key = hostModels(n).join('+');
+    MODEL_KEYS.set(n, key);
+  }
+  return key;
+}
+
 /**
  * Host (host-model) VMs move only to nodes of the source's host model, which KubeVirt enforces;
  * HostPassthrough VMs need the identical CPU (admin guide), which KubeVirt does not enforce.
@@ -60,7 +72,7 @@ export function migrationDomain(cls: Pick<ClassInfo, 'cpu'>, nodes: readonly Inv
   if (type !== 'Host' && type !== 'HostPassthrough') return { by: 'class', groups: [{ model: undefined, nodes }] };
   const groups = new Map<string, { model: string | undefined; nodes: InventoryNode[] }>();
   for (const n of nodes) {
-    const model = hostModels(n).join('+') || undefined;
+    const model = cpuModelOf(n) || undefined;
     const key = model ?? `\u0000${n.name}`;
     const g = groups.get(key) ?? { model, nodes: [] };
     g.nodes.push(n);
@@ -129,6 +141,12 @@ function vmAllows(spec: VmSpecShape, node: InventoryNode): boolean {
   return !terms || terms.length === 0 || terms.some((t) => termMatches(t, node));
 }
 
+/** Whether the VM narrows its class's placement itself (then its nodes are its own, not the class's). */
+function ownPlacement(spec: VmSpecShape): boolean {
+  return Object.keys(spec.nodeSelector ?? {}).length > 0 || (spec.tolerations?.length ?? 0) > 0 || (spec.usbDevices?.length ?? 0) > 0
+    || spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution !== undefined;
+}
+
 function quote(names: readonly string[], limit = 4): string {
   return `${names.slice(0, limit).join(', ')}${names.length > limit ? `, … ${names.length - limit} more` : ''}`;
 }
@@ -144,6 +162,8 @@ export class MigrationAnalysis {
   readonly systemPolicy: string | undefined;
   private readonly placements = new Map<string, ClassPlacement>();
   private readonly attachments = new Map<string, { kind: string; name: string }[]>();
+  /** Per class, for VMs that add no placement of their own: their nodes, domain and CPU blockers. */
+  private readonly classLevel = new Map<string, { nodes: InventoryNode[]; domain: MigrationDomain; cpu: Blocker[] }>();
 
   constructor(readonly model: ClusterModel) {
     this.edition = editionOf(model);
@@ -181,11 +201,18 @@ export class MigrationAnalysis {
     if (!spec || !cls?.valid) return undefined;
     const placement = this.placement(cls);
     if (!placement) return undefined;
-    const tolerations = [...(spec.tolerations ?? []), ...cls.tolerations];
-    const nodes = placement.available.filter((n) => isVmNode(n, tolerations) && vmAllows(spec, n));
-    const domain = migrationDomain(cls, nodes);
+    const own = ownPlacement(spec);
+    let level = own ? undefined : this.classLevel.get(cls.name);
+    if (!level) {
+      const tolerations = [...(spec.tolerations ?? []), ...cls.tolerations];
+      const nodes = placement.available.filter((n) => isVmNode(n, tolerations) && vmAllows(spec, n));
+      const domain = migrationDomain(cls, nodes);
+      level = { nodes, domain, cpu: this.cpuBlockers(cls, domain, nodes) };
+      if (!own) this.classLevel.set(cls.name, level);
+    }
+    const { nodes, domain } = level;
     const notes: string[] = [];
-    const blockers = [...this.storageBlockers(vm, spec, notes), ...this.deviceBlockers(spec, notes), ...this.cpuBlockers(cls, domain, nodes)];
+    const blockers = [...this.storageBlockers(vm, spec, notes), ...this.deviceBlockers(spec, notes), ...level.cpu];
     const fraction = effectiveCoreFraction(cls.policies, spec.cpu.cores, spec.cpu.coreFraction);
     const policy = this.systemPolicy ?? spec.liveMigrationPolicy ?? 'PreferSafe';
     if (policy === 'AlwaysForced' || policy === 'PreferForced') {
