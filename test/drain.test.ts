@@ -121,6 +121,13 @@ describe('a drain that fits', () => {
     expect(text.out).toMatch(/note: no VirtualDisk of the VMs is known \(no desired state given\)/);
   });
 
+  it('says it cannot tell for a live VM whose class neither the state nor the inventory holds', async () => {
+    const { code, plan } = await drain(['w1', '--inventory', inv]);
+    expect(plan.vms.map((v) => v.outcome)).toEqual(['unknown', 'unknown']);
+    expect(plan.vms[0]?.reasons[0]).toMatch(/its class "std" is neither in the desired state nor in the inventory \(add kubectl get virtualmachineclasses -o yaml to it\)/);
+    expect(code).toBe(0);
+  });
+
   it('prints text, and Markdown fit for a maintenance ticket', async () => {
     const text = await cli(['drain', 'w1', '--inventory', inv, state]);
     expect(text.code).toBe(0);
@@ -286,5 +293,29 @@ describe('the example fleet and the typed API', () => {
     const typed = JSON.parse(drainJson(plan)) as Plan;
     expect(typed.vms).toEqual(viaCli.plan.vms);
     expect(typed.classes).toEqual(viaCli.plan.classes);
+  });
+});
+
+describe('migration policies', () => {
+  it('notes AutoConverge for a forced policy, and the ModuleConfig\'s system-migration-policy overrides the VM\'s (an invalid value is ignored)', async () => {
+    const vms: LiveVm[] = [{ name: 'a', namespace: 'apps', node: 'w1', cls: 'std' }];
+    const module = (policy: string) => `---
+apiVersion: deckhouse.io/v1alpha1
+kind: ModuleConfig
+metadata:
+  name: virtualization
+  annotations: {virtualization.deckhouse.io/system-migration-policy: ${policy}}
+spec:
+  enabled: true
+  version: 1
+  settings:
+    dvcr: {storage: {type: PersistentVolumeClaim, persistentVolumeClaim: {size: 10Gi, storageClassName: fast}}}
+    virtualMachineCIDRs: [10.66.0.0/16]
+`;
+    const inv = inventory(WORKERS, vms);
+    const notes = async (policy: string) => (await drain(['w1', '--inventory', inv, desired(vms, STD + module(policy))])).plan.vms[0]?.notes ?? [];
+    expect(await notes('AlwaysForced')).toEqual([expect.stringMatching(/^liveMigrationPolicy AlwaysForced \(the ModuleConfig's system-migration-policy\): AutoConverge throttles the guest's CPU/)]);
+    expect(await notes('NotAPolicy')).toEqual([]);
+    expect(await notes('AlwaysSafe')).toEqual([]);
   });
 });

@@ -219,3 +219,28 @@ describe('dvpc classes --format text: migration domains', () => {
     expect(r.out).toMatch(/^ {2}migration domain: none: 1 VM node, VMs of the class cannot live-migrate$/m);
   });
 });
+
+describe('the edition in the typed API', () => {
+  it('the Cluster edition decides for RWO disks; synth --edition fills in for clusters that set none', async () => {
+    const { App } = await import('cdk8s');
+    const { Cluster, Cpu, Project, VirtualMachine, VirtualMachineClass } = await import('../lib/index.ts');
+    const { synthesize } = await import('../lib/synth.ts');
+    const build = (edition?: 'CE' | 'EE') => {
+      const app = new App();
+      const cluster = new Cluster(app, 'c', { inventory: FIXTURE_INVENTORY, ...(edition ? { edition } : {}) });
+      const workers = { matchLabels: { 'node.deckhouse.io/group': 'worker' } };
+      const std = new VirtualMachineClass(cluster, 'std', { cpu: Cpu.discovery(workers), nodeSelector: workers });
+      new VirtualMachine(new Project(cluster, 'apps'), 'db', { vmClass: std, cores: 1, memory: '1Gi', runPolicy: 'AlwaysOn', disks: [{ name: 'root', size: '10Gi', storageClassName: 'slow' }] });
+      return app;
+    };
+    const dvp504 = (app: InstanceType<typeof App>, edition?: 'CE' | 'EE') => synthesize(app, { dryRun: true, ...(edition ? { edition } : {}) }).clusters.flatMap((c) => c.report.diagnostics).filter((d) => d.code === 'DVP504');
+    const ce = dvp504(build('CE'));
+    expect(ce).toHaveLength(1);
+    expect(ce[0]).toMatchObject({ severity: 'warning', resource: 'VirtualMachine/apps/db', path: 'spec.blockDeviceRefs[0]', constructPath: 'c/apps/db' });
+    expect(ce[0]?.message).toMatch(/the Community Edition \(given by the Cluster edition or --edition\)/);
+    expect(dvp504(build('EE'))).toEqual([]);
+    expect(dvp504(build(), 'EE')).toEqual([]);
+    expect(dvp504(build('CE'), 'EE')).toHaveLength(1);
+    expect(dvp504(build())[0]?.message).toMatch(/\(assumed: /);
+  });
+});
