@@ -18,3 +18,10 @@ export { synthesize, type SynthOptions, type SynthResult } from './synth.ts';
 export { checkPaths, type CheckOptions } from './front/check-paths.ts';
 export { DvpcError } from './core/errors.ts';
 export type { Diagnostic } from './core/diagnostic.ts';
+// Maintenance, predicted: disk modes, live-migration eligibility, drains.
+export { planDrain, type DrainPlan, type DrainOutcome, type VmDrainOutcome, type ClassDrainCapacity } from './drain/plan.ts';
+export { drainText, drainMarkdown, drainJson, drainSummary } from './drain/format.ts';
+export { MigrationAnalysis, migrationDomain, type VmMigration, type MigrationDomain, type Blocker } from './model/migration.ts';
+export { predictModes, predictVolumes, bestClaimSet, PROVISIONER_CLAIM_SETS, ACCESS_MODE_ANNOTATION, VOLUME_MODE_ANNOTATION, type PredictedModes, type AccessMode, type VolumeMode, type ModeSource } from './model/storage-modes.ts';
+export { editionOf, type EditionInfo } from './model/edition.ts';
+export type { Edition, InventoryStorageProfile, InventoryVirtualMachine, ClaimPropertySet } from './inventory/types.ts';

@@ -42,6 +42,8 @@ export interface SynthOptions {
   readonly baseline?: string;
   /** The previous output read from git at this ref (the same outdir), instead of a folder. */
   readonly baselineRef?: string;
+  /** The module's edition for clusters whose `edition` prop is not set (`--edition`). */
+  readonly edition?: 'CE' | 'EE';
   /** Called after every file is staged, before the swap (tests use it to interrupt a synth). */
   readonly beforeSwap?: () => void;
 }
@@ -147,7 +149,7 @@ function collect(cluster: Cluster): Collected[] {
 }
 
 /** Renders one cluster: its files (relative to the outdir) and its model with file-accurate origins. */
-export function renderCluster(cluster: Cluster, outdirShown: string, inventory: Inventory | undefined, baseline?: { resources: Resource[]; diagnostics: Diagnostic[] }, phases: SynthPhases = newPhases()): { files: Map<string, string>; model: ClusterModel; extra: Diagnostic[] } {
+export function renderCluster(cluster: Cluster, outdirShown: string, inventory: Inventory | undefined, baseline?: { resources: Resource[]; diagnostics: Diagnostic[] }, phases: SynthPhases = newPhases(), edition?: 'CE' | 'EE'): { files: Map<string, string>; model: ClusterModel; extra: Diagnostic[] } {
   let t = performance.now();
   const objects = collect(cluster);
   phases.collect += performance.now() - t;
@@ -168,7 +170,7 @@ export function renderCluster(cluster: Cluster, outdirShown: string, inventory: 
   }
   phases.serialize += performance.now() - t;
   t = performance.now();
-  const model = new ClusterModel(resources, { inventory, files: files.size, baseline: baseline?.resources });
+  const model = new ClusterModel(resources, { inventory, files: files.size, baseline: baseline?.resources, edition: cluster.edition ?? edition });
   // Parse every object now, so that the model's cost is counted here and not in the first check.
   for (const r of model.resources) model.parse(r);
   phases.model += performance.now() - t;
@@ -222,7 +224,7 @@ export function synthesize(app: App, options: SynthOptions = {}): SynthResult {
   for (const cluster of clusterList) {
     const inventory = cluster.inventoryDir ? loadInventory(cluster.inventoryDir) : undefined;
     const baseline = baselineOf(cluster.clusterName, outdir, options);
-    const { files, model, extra: loaded } = renderCluster(cluster, shown, inventory, baseline, phases);
+    const { files, model, extra: loaded } = renderCluster(cluster, shown, inventory, baseline, phases, options.edition);
     const extra = [...problems.filter((d) => clusterOfProblem(d) === cluster), ...loaded];
     for (const [k, v] of files) all.set(k, v);
     const t = performance.now();

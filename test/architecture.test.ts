@@ -19,6 +19,8 @@ const FLOORS: Record<string, number> = {
   check: 4,
   classes: 5,
   diff: 5,
+  // The drain plan: reads the model and its migration analysis; the CLI and the typed API call it.
+  drain: 5,
   front: 5,
   render: 5,
   constructs: 6,

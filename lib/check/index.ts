@@ -14,12 +14,13 @@ import { checkReferences } from './references.ts';
 import { checkSecrets } from './secrets.ts';
 import { checkPlacement } from './placement.ts';
 import { checkBaseline } from './baseline.ts';
+import { checkMigration } from './migration.ts';
 
 /** A check area: a pure function of the model. */
 export type Check = (model: ClusterModel) => Diagnostic[];
 
 /** Every area, in the order of SPEC §6. */
-export const CHECKS: readonly Check[] = [checkForm, checkNetwork, checkSizing, checkPlacement, checkStorage, checkReferences, checkSecrets, checkBaseline];
+export const CHECKS: readonly Check[] = [checkForm, checkNetwork, checkSizing, checkPlacement, checkMigration, checkStorage, checkReferences, checkSecrets, checkBaseline];
 
 export interface Report {
   readonly diagnostics: Diagnostic[];

@@ -7,42 +7,14 @@ import { append } from '../core/append.ts';
 import type { ClusterModel } from '../model/cluster-model.ts';
 import type { Resource } from '../core/resource.ts';
 import type { VirtualizationSettings } from '../schema/module-config.ts';
-import type { InventoryStorageClass } from '../inventory/types.ts';
+import { clusterDefault, policyOf, resolveStorageClass, type StorageKind, type StoragePolicy } from '../model/storage-class.ts';
 import { quantityBytes } from '../core/quantity.ts';
 import { diagnose, type Diagnostic } from '../core/diagnostic.ts';
 import type { FieldPath } from '../core/json.ts';
 
-type Kind = 'disks' | 'images';
-
-interface Policy {
-  readonly defaultName: string | undefined;
-  readonly allowed: readonly string[] | undefined;
-}
-
-function policyOf(settings: VirtualizationSettings | undefined, kind: Kind): Policy {
-  if (kind === 'disks') {
-    const d = settings?.virtualDisks;
-    return { defaultName: d?.defaultStorageClassName, allowed: d?.allowedStorageClassSelector?.matchNames };
-  }
-  const i = settings?.virtualImages;
-  return { defaultName: i?.defaultStorageClassName ?? i?.storageClassName, allowed: i?.allowedStorageClassSelector?.matchNames };
-}
-
-interface Resolved {
-  readonly name: string | undefined;
-  readonly from: 'spec' | 'module default' | 'cluster default' | undefined;
-}
-
-function clusterDefault(model: ClusterModel): InventoryStorageClass | undefined {
-  return [...(model.inventory?.storageClasses.values() ?? [])].find((s) => s.isDefault);
-}
-
-function resolve(model: ClusterModel, explicit: string | undefined, policy: Policy): Resolved {
-  if (explicit) return { name: explicit, from: 'spec' };
-  if (policy.defaultName) return { name: policy.defaultName, from: 'module default' };
-  const def = clusterDefault(model);
-  return def ? { name: def.name, from: 'cluster default' } : { name: undefined, from: undefined };
-}
+type Kind = StorageKind;
+type Policy = StoragePolicy;
+const resolve = resolveStorageClass;
 
 const LABEL = { disks: 'virtualDisks', images: 'virtualImages' } as const;
 

@@ -8,6 +8,7 @@ import { KVM_ENABLED } from '../inventory/load.ts';
 import type { LabelSelector } from '../schema/common.ts';
 import { isVmNode, placeClass, selectorMatches, virtualizationNodes } from '../model/placement.ts';
 import { dnsSafe } from '../schema/names.ts';
+import { migrationDomainLine, storageModesText } from './maintenance.ts';
 
 export interface DeriveOptions {
   /**
@@ -198,6 +199,7 @@ export function derivationText(d: Derivation, inv: Inventory): string {
     lines.push(`  selector: ${describeSelector(c.selector)}`);
     lines.push(`  available nodes: ${c.available.map((n) => (vmNames.has(n.name) ? n.name : `${n.name} (no VMs: tainted or cordoned)`)).join(', ') || 'none'}`);
     lines.push(`  features (${c.features.length}): ${c.features.join(' ')}`);
+    lines.push(migrationDomainLine(c));
     for (const o of d.classes) {
       if (o === c) continue;
       const mine = new Set(c.features);
@@ -208,6 +210,7 @@ export function derivationText(d: Derivation, inv: Inventory): string {
     }
   }
   for (const p of d.problems) lines.push(`cannot derive: ${p}`);
+  lines.push(...storageModesText(inv));
   return `${lines.join('\n')}\n`;
 }
 

@@ -73,3 +73,12 @@ export function mustExist(path: string, what: string): void {
 export function noPositionals(command: string, positionals: readonly string[]): void {
   if (positionals.length > 0) throw new UsageError(`${command} takes no positional arguments (got ${positionals.join(' ')})`);
 }
+
+/** `--edition CE|EE`: the module's edition, when the user knows it better than the inventory. */
+export function editionFlag(values: Flags): 'CE' | 'EE' | undefined {
+  const v = stringFlag(values, 'edition');
+  if (v === undefined) return undefined;
+  const e = v.toUpperCase();
+  if (e !== 'CE' && e !== 'EE') throw new UsageError(`--edition must be CE or EE, not "${v}" (every edition other than CE migrates like EE)`);
+  return e;
+}

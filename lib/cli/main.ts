@@ -15,6 +15,7 @@ const COMMANDS: Record<string, { readonly summary: string; readonly load: () => 
   check: { summary: 'check manifests (files or folders of YAML/JSON) as one cluster', load: () => import('./commands/check.ts') },
   classes: { summary: 'derive VirtualMachineClasses from a node inventory', load: () => import('./commands/classes.ts') },
   diff: { summary: 'what a change does to each cluster, dangerous changes marked', load: () => import('./commands/diff.ts') },
+  drain: { summary: 'what draining nodes does to the VMs on them, before the maintenance window', load: () => import('./commands/drain.ts') },
 };
 
 function help(): string {

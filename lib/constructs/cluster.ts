@@ -25,6 +25,13 @@ export interface ClusterProps {
    * @default "default"
    */
   readonly defaultNamespace?: string;
+  /**
+   * The edition of the virtualization module the cluster runs: `CE`, or `EE` for every other
+   * edition. It decides whether VMs with ReadWriteOnce disks can live-migrate (DVP504): CE
+   * refuses them, the others copy the disks. No object in the cluster states it.
+   * @default what the inventory shows (the module's webhooks, the VMs' Migratable reasons), else CE
+   */
+  readonly edition?: 'CE' | 'EE';
 }
 
 export class Cluster extends Chart {
@@ -40,6 +47,8 @@ export class Cluster extends Chart {
   readonly inventoryDir: string | undefined;
   /** Namespace of namespaced objects created outside any Project. */
   readonly defaultNamespace: string;
+  /** The module's edition when set (see ClusterProps.edition). */
+  readonly edition: 'CE' | 'EE' | undefined;
 
   constructor(scope: Construct, id: string, props: ClusterProps = {}) {
     super(scope, id, { disableResourceNameHashes: true });
@@ -48,6 +57,7 @@ export class Cluster extends Chart {
       throw new DvpcError('DVP003', `cluster name "${this.clusterName}" is not a DNS-1123 label`, 'use lower-case letters, digits and "-"', this.node.path, 'name');
     }
     this.defaultNamespace = props.defaultNamespace ?? 'default';
+    this.edition = props.edition;
     const inv = props.inventory;
     this.inventoryDir = inv === undefined ? undefined : inv instanceof URL ? fileURLToPath(inv) : inv;
   }

@@ -7,6 +7,7 @@ import { toResource, type Resource } from '../core/resource.ts';
 import { ClusterModel } from '../model/cluster-model.ts';
 import { loadInventory } from '../inventory/load.ts';
 import type { Diagnostic } from '../core/diagnostic.ts';
+import type { Edition } from '../inventory/types.ts';
 import { loadFromGit } from '../read/git.ts';
 import { loadManifests } from '../read/files.ts';
 
@@ -19,6 +20,8 @@ export interface CheckOptions {
   /** Namespace of namespaced objects that name none. */
   readonly namespace?: string;
   readonly allow?: ReadonlySet<string>;
+  /** The module's edition, when the user says it (`--edition`). */
+  readonly edition?: Edition | undefined;
 }
 
 /** Objects of files and folders as Resources, with the problems reading them. */
@@ -51,7 +54,7 @@ export function modelOfPaths(paths: readonly string[], options: CheckOptions = {
   const input = loadResources(paths, namespace);
   const inventory = options.inventory !== undefined ? loadInventory(options.inventory) : undefined;
   const baseline = loadBaseline(paths, options, namespace);
-  const model = new ClusterModel(input.resources, { inventory, baseline: baseline?.resources, files: input.files });
+  const model = new ClusterModel(input.resources, { inventory, baseline: baseline?.resources, files: input.files, edition: options.edition });
   return { model, diagnostics: [...input.diagnostics, ...(inventory?.diagnostics ?? []), ...(baseline?.diagnostics ?? [])] };
 }
 

@@ -8,6 +8,7 @@ import { parseQuantity, toMilli, toUnits } from '../core/quantity.ts';
 import type { Inventory, InventoryNode, InventoryLease, Taint } from './types.ts';
 import { loadManifests } from '../read/files.ts';
 import { parseEmbeddedYaml } from '../read/yaml.ts';
+import { editionOfClusterRole, editionOfVm, editionOfWebhooks, readLiveVm, readStorageProfile } from './live.ts';
 
 export type { Inventory, InventoryNode, InventoryLease, Taint } from './types.ts';
 
@@ -78,6 +79,9 @@ export function loadInventory(dir: string): Inventory {
     classes: [],
     leases: [],
     moduleConfig: undefined,
+    storageProfiles: new Map(),
+    virtualMachines: undefined,
+    editionSignals: [],
     podSubnetCIDR: undefined,
     serviceSubnetCIDR: undefined,
     kubernetesVersion: undefined,
@@ -98,6 +102,7 @@ export function loadInventory(dir: string): Inventory {
           provisioner: str(body['provisioner']),
           labels: strMap(meta['labels']),
           isDefault: strMap(meta['annotations'])['storageclass.kubernetes.io/is-default-class'] === 'true',
+          annotations: strMap(meta['annotations']),
         });
         break;
       case 'ClusterConfiguration':
@@ -138,6 +143,24 @@ export function loadInventory(dir: string): Inventory {
       case 'ModuleConfig':
         if (name === 'virtualization') inv.moduleConfig = toResource(body, origin, 'default');
         break;
+      case 'StorageProfile': {
+        const profile = readStorageProfile(body);
+        if (profile) inv.storageProfiles.set(profile.name, profile);
+        break;
+      }
+      case 'VirtualMachine': {
+        const vm = readLiveVm(body, origin);
+        if (vm) (inv.virtualMachines ??= []).push(vm);
+        const signal = vm && editionOfVm(vm);
+        if (signal) inv.editionSignals.push(signal);
+        break;
+      }
+      case 'ValidatingWebhookConfiguration':
+      case 'ClusterRole': {
+        const signal = kind === 'ClusterRole' ? editionOfClusterRole(body) : editionOfWebhooks(body);
+        if (signal) inv.editionSignals.push(signal);
+        break;
+      }
       default:
         break;
     }
@@ -166,7 +189,8 @@ export const hostModels = (n: InventoryNode): string[] => labelled(n, HOST_MODEL
 
 /** Whether any inventory file was read and gave objects the checks can use. */
 export function isEmptyInventory(inv: Inventory): boolean {
-  return inv.nodes.length === 0 && inv.storageClasses.size === 0 && inv.leases.length === 0 && inv.classes.length === 0 && inv.moduleConfig === undefined;
+  return inv.nodes.length === 0 && inv.storageClasses.size === 0 && inv.leases.length === 0 && inv.classes.length === 0 && inv.moduleConfig === undefined
+    && inv.storageProfiles.size === 0 && inv.virtualMachines === undefined;
 }
 
 export type { Resource };

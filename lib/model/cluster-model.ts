@@ -6,7 +6,7 @@
 import type { z } from 'zod';
 import { schemaFor } from '../schema/index.ts';
 import { schemaProblems, type SchemaProblem } from '../schema/issues.ts';
-import type { Inventory } from '../inventory/types.ts';
+import type { Edition, Inventory } from '../inventory/types.ts';
 import { compareObjects } from '../core/kinds.ts';
 import { identityKey, type Resource } from '../core/resource.ts';
 import { normalizePolicies, type Policy, type RawPolicy } from './sizing.ts';
@@ -42,6 +42,8 @@ export interface ModelOptions {
   readonly baseline?: readonly Resource[] | undefined;
   /** Number of input files, for the report's summary. */
   readonly files?: number;
+  /** The module's edition when the user says it (Cluster `edition`, `--edition`); see model/edition.ts. */
+  readonly edition?: Edition | undefined;
 }
 
 interface ClassSpecShape {
@@ -57,6 +59,7 @@ export class ClusterModel {
   readonly inventory: Inventory | undefined;
   readonly baseline: readonly Resource[] | undefined;
   readonly files: number;
+  readonly edition: Edition | undefined;
   private readonly index = new Map<string, Resource>();
   private readonly byKind = new Map<string, Resource[]>();
   private readonly parsedCache = new Map<Resource, Parsed | undefined>();
@@ -68,6 +71,7 @@ export class ClusterModel {
     this.inventory = options.inventory;
     this.baseline = options.baseline;
     this.files = options.files ?? 0;
+    this.edition = options.edition;
     for (const r of this.resources) {
       const key = identityKey(r);
       if (!this.index.has(key)) this.index.set(key, r);

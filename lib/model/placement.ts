@@ -90,11 +90,21 @@ function intersect(sets: string[][]): string[] {
   return [...acc].sort();
 }
 
-/** Resolves a class against the inventory. */
-export function placeClass(
-  inv: Inventory,
-  cls: { cpu: ClassCpu | undefined; nodeSelector: NodeLabelSelector | undefined; tolerations: readonly Toleration[] },
-): ClassPlacement {
+type PlaceableClass = { cpu: ClassCpu | undefined; nodeSelector: NodeLabelSelector | undefined; tolerations: readonly Toleration[] };
+
+/** Placements already computed, per class object and inventory: the capacity and migration checks both ask. */
+const PLACED = new WeakMap<PlaceableClass, { inv: Inventory; placement: ClassPlacement }>();
+
+/** Resolves a class against the inventory (once per class object and inventory). */
+export function placeClass(inv: Inventory, cls: PlaceableClass): ClassPlacement {
+  const hit = PLACED.get(cls);
+  if (hit?.inv === inv) return hit.placement;
+  const placement = computePlacement(inv, cls);
+  PLACED.set(cls, { inv, placement });
+  return placement;
+}
+
+function computePlacement(inv: Inventory, cls: PlaceableClass): ClassPlacement {
   const virt = virtualizationNodes(inv).nodes;
   const selected = virt.filter((n) => selectorMatches(cls.nodeSelector, n.labels));
   const selectedVm = selected.filter((n) => isVmNode(n, cls.tolerations));

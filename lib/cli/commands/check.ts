@@ -2,10 +2,10 @@
 import { UsageError } from '../../core/errors.ts';
 import { checkPaths } from '../../front/check-paths.ts';
 import { formatReport } from '../format.ts';
-import { allowFlag, formatFlag, mustExist, parse, stringFlag, type Command, type Io } from '../args.ts';
+import { allowFlag, editionFlag, formatFlag, mustExist, parse, stringFlag, type Command, type Io } from '../args.ts';
 
 const usage = `Usage: dvpc check PATH... [--inventory DIR] [--baseline PATH | --baseline-ref REF]
-                  [--namespace NS] [--allow CODES] [--format text|json|sarif]
+                  [--namespace NS] [--allow CODES] [--format text|json|sarif] [--edition CE|EE]
 
 Checks manifests that already exist as YAML or JSON (files, or folders searched recursively
 for *.yaml, *.yml, *.json), from dvpc or from anywhere else, as one cluster's desired state.
@@ -18,13 +18,15 @@ Options:
   --namespace NS      namespace of namespaced objects that name none (default "default")
   --allow CODES       comma-separated codes whose errors become warnings for this run
   --format FMT        text (default), json (SPEC §6) or sarif (SARIF 2.1.0)
+  --edition CE|EE     the module's edition, for DVP504 (CE refuses to migrate VMs with
+                      ReadWriteOnce disks); default: what the inventory shows, else CE
 
 Exit codes: 0 no error, 1 an error remains, 2 usage error, 3 internal error.
 `;
 
 async function run(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(args, {
-    inventory: { type: 'string' }, baseline: { type: 'string' }, 'baseline-ref': { type: 'string' }, namespace: { type: 'string' }, allow: { type: 'string' }, format: { type: 'string' },
+    inventory: { type: 'string' }, baseline: { type: 'string' }, 'baseline-ref': { type: 'string' }, namespace: { type: 'string' }, allow: { type: 'string' }, format: { type: 'string' }, edition: { type: 'string' },
   });
   if (positionals.length === 0) throw new UsageError('check needs at least one PATH');
   for (const p of positionals) mustExist(p, 'PATH');
@@ -39,6 +41,7 @@ async function run(args: string[], io: Io): Promise<number> {
     baselineRef: stringFlag(values, 'baseline-ref'),
     namespace: stringFlag(values, 'namespace') ?? 'default',
     allow: allowFlag(values),
+    edition: editionFlag(values),
   });
   io.out(formatReport(report, format, io.colour));
   return report.summary.errors > 0 ? 1 : 0;

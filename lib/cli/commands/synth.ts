@@ -6,10 +6,10 @@ import { UsageError } from '../../core/errors.ts';
 import { synthesize } from '../../synth.ts';
 import { formatReport, mergeReports } from '../format.ts';
 import { looseReport } from '../../check/index.ts';
-import { allowFlag, formatFlag, mustExist, noPositionals, parse, stringFlag, type Command, type Io } from '../args.ts';
+import { allowFlag, editionFlag, formatFlag, mustExist, noPositionals, parse, stringFlag, type Command, type Io } from '../args.ts';
 
 const usage = `Usage: dvpc synth [--app FILE] [--outdir DIR] [--baseline DIR | --baseline-ref REF]
-                  [--allow CODES] [--format text|json|sarif]
+                  [--allow CODES] [--format text|json|sarif] [--edition CE|EE]
 
 Runs the app (default stacks/main.ts), checks every Cluster in it, and renders each into
 DIR/<cluster>/ (default dist/, or $CDK8S_OUTDIR). On any error nothing is written and DIR
@@ -24,6 +24,7 @@ Options:
   --baseline-ref REF  the previous output read from git at REF (e.g. origin/main)
   --allow CODES       comma-separated codes whose errors become warnings for this run
   --format FMT        text (default), json (SPEC §6) or sarif (SARIF 2.1.0)
+  --edition CE|EE     the module's edition for clusters that do not set one (DVP504)
 
 Exit codes: 0 written, 1 an error remains (nothing written), 2 usage error, 3 internal error.
 `;
@@ -47,7 +48,7 @@ async function loadApp(file: string): Promise<App> {
 async function run(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(args, {
     app: { type: 'string' }, outdir: { type: 'string' }, allow: { type: 'string' }, format: { type: 'string' },
-    baseline: { type: 'string' }, 'baseline-ref': { type: 'string' },
+    baseline: { type: 'string' }, 'baseline-ref': { type: 'string' }, edition: { type: 'string' },
   });
   noPositionals('synth', positionals);
   const baseline = stringFlag(values, 'baseline');
@@ -55,7 +56,7 @@ async function run(args: string[], io: Io): Promise<number> {
   const format = formatFlag(values, ['text', 'json', 'sarif']);
   const allow = allowFlag(values);
   const app = await loadApp(stringFlag(values, 'app') ?? 'stacks/main.ts');
-  const result = synthesize(app, { outdir: stringFlag(values, 'outdir'), allow, baseline, baselineRef: stringFlag(values, 'baseline-ref') });
+  const result = synthesize(app, { outdir: stringFlag(values, 'outdir'), allow, baseline, baselineRef: stringFlag(values, 'baseline-ref'), edition: editionFlag(values) });
   const report = mergeReports([...result.clusters.map((c) => c.report), looseReport(result.appDiagnostics, allow)]);
   const title = result.written ? undefined : 'synth failed: dist/ was left as it was';
   if (format !== 'text' || report.diagnostics.length > 0 || !result.written) io.out(formatReport(report, format, io.colour, title));
