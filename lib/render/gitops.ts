@@ -333,32 +333,36 @@ function fluxObjects(s: Settings, cluster: string, units: readonly Unit[]): Doc[
 }
 
 /**
- * The files of `gitops/`, relative to the output folder.
+ * The objects of `gitops/`, by file relative to the output folder (each folder's
+ * kustomization.yaml is added by gitopsFiles).
  * @param clusters each cluster's folders (those holding a kustomization.yaml), relative to its folder
  * @param outputPath the output folder relative to the repository root (the `path` prop wins)
  * @param references each cluster's folder dependencies from the objects' references (see folderDependencies)
  */
-export function gitopsFiles(p: GitOpsProps, clusters: ReadonlyMap<string, readonly string[]>, outputPath = 'dist', references?: ReadonlyMap<string, ReadonlyMap<string, readonly string[]>>): Map<string, string> {
+export function gitopsDocuments(p: GitOpsProps, clusters: ReadonlyMap<string, readonly string[]>, outputPath = 'dist', references?: ReadonlyMap<string, ReadonlyMap<string, readonly string[]>>): Map<string, Doc[]> {
   const s = settingsOf(p, outputPath);
   const units = fleetUnits(clusters, references);
-  const names = [...units.keys()];
-  const files = new Map<string, string>();
+  const docs = new Map<string, Doc[]>();
   const repository = s.secretName !== undefined ? [argoRepositorySecret(s)] : [];
+  for (const [c, list] of units) docs.set(`gitops/argocd/applications/${c}.yaml`, list.map((u) => unitApplication(s, c, u)));
+  if (repository.length > 0) docs.set('gitops/argocd/applications/repository.yaml', repository);
+  docs.set('gitops/argocd/app-of-apps/dvpc.yaml', [appOfApps(s)]);
+  docs.set('gitops/argocd/applicationset/fleet.yaml', [applicationSet(s, units)]);
+  if (repository.length > 0) docs.set('gitops/argocd/applicationset/repository.yaml', repository);
+  for (const [c, list] of units) docs.set(`gitops/flux/${c}/kustomizations.yaml`, fluxObjects(s, c, list));
+  return docs;
+}
 
-  for (const c of names) files.set(`gitops/argocd/applications/${c}.yaml`, emitDocuments((units.get(c) ?? []).map((u) => unitApplication(s, c, u))));
-  if (repository.length > 0) files.set('gitops/argocd/applications/repository.yaml', emitDocuments(repository));
-  files.set('gitops/argocd/applications/kustomization.yaml', kustomizationFile([...names.map((c) => `${c}.yaml`), ...(repository.length > 0 ? ['repository.yaml'] : [])]));
-
-  files.set('gitops/argocd/app-of-apps/dvpc.yaml', emitDocuments([appOfApps(s)]));
-  files.set('gitops/argocd/app-of-apps/kustomization.yaml', kustomizationFile(['dvpc.yaml']));
-
-  files.set('gitops/argocd/applicationset/fleet.yaml', emitDocuments([applicationSet(s, units)]));
-  if (repository.length > 0) files.set('gitops/argocd/applicationset/repository.yaml', emitDocuments(repository));
-  files.set('gitops/argocd/applicationset/kustomization.yaml', kustomizationFile(['fleet.yaml', ...(repository.length > 0 ? ['repository.yaml'] : [])]));
-
-  for (const c of names) {
-    files.set(`gitops/flux/${c}/kustomizations.yaml`, emitDocuments(fluxObjects(s, c, units.get(c) ?? [])));
-    files.set(`gitops/flux/${c}/kustomization.yaml`, kustomizationFile(['kustomizations.yaml']));
+/** The files of `gitops/`, relative to the output folder: the objects, and a kustomization.yaml per folder. */
+export function gitopsFiles(...args: Parameters<typeof gitopsDocuments>): Map<string, string> {
+  const files = new Map<string, string>();
+  const folders = new Map<string, string[]>();
+  for (const [file, docs] of gitopsDocuments(...args)) {
+    files.set(file, emitDocuments(docs));
+    const cut = file.lastIndexOf('/');
+    const folder = file.slice(0, cut);
+    folders.set(folder, [...(folders.get(folder) ?? []), file.slice(cut + 1)]);
   }
-  return files;
+  for (const [folder, names] of folders) files.set(`${folder}/kustomization.yaml`, kustomizationFile(names));
+  return new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
