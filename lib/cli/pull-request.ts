@@ -12,14 +12,14 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { App } from 'cdk8s';
 import { DvpcError, UsageError } from '../core/errors.ts';
 import { CODES } from '../core/codes.ts';
 import type { Diagnostic } from '../core/diagnostic.ts';
 import { looseReport } from '../check/index.ts';
 import { synthesize, type SynthResult } from '../synth.ts';
-import { APP_CATEGORY, formatSarifRuns, synthRuns, type SarifRunInput } from './sarif.ts';
+import { APP_CATEGORY, formatSarifRuns, repoRelativePath, synthRuns, type SarifRunInput } from './sarif.ts';
 import { annotation, plainAnnotation } from './github.ts';
 import { pullRequestMarkdown, type PullRequestFacts } from './pull-request-markdown.ts';
 import type { Io } from './args.ts';
@@ -125,12 +125,6 @@ function writeSarif(dir: string, runs: readonly SarifRunInput[], root: string, a
   for (const r of runs) writeFileSync(join(dir, sarifFileName(r.category)), formatSarifRuns([r], { root, fallbackFile: appFile }));
 }
 
-/** A path as GitHub wants it in an annotation: relative to the repository root. */
-function repoRelative(file: string, root: string): string {
-  const fromGit = /^(?![A-Za-z]:[\\/])[^:]+:(.+)$/.exec(file);
-  return fromGit ? (fromGit[1] as string) : relative(root, resolve(file)).split('\\').join('/');
-}
-
 /** Runs the whole pull-request check; returns the exit code (0 nothing fails, 1 something does). */
 export async function runPullRequest(o: PullRequestOptions, io: Io): Promise<number> {
   const root = git(['rev-parse', '--show-toplevel'])?.trim() || process.cwd();
@@ -151,7 +145,7 @@ export async function runPullRequest(o: PullRequestOptions, io: Io): Promise<num
   if (o.annotations) {
     const all = runs.flatMap((r) => r.report.diagnostics);
     const ordered = [...all.filter((d) => d.severity === 'error'), ...all.filter((d) => d.severity !== 'error')];
-    for (const d of ordered.slice(0, MAX_ANNOTATIONS)) io.out(annotation(d, d.file !== undefined ? repoRelative(d.file, root) : repoRelative(o.appFile, root)));
+    for (const d of ordered.slice(0, MAX_ANNOTATIONS)) io.out(annotation(d, repoRelativePath(d.file ?? o.appFile, root)));
     if (ordered.length > MAX_ANNOTATIONS) io.out(plainAnnotation('notice', 'dvpc', `${ordered.length - MAX_ANNOTATIONS} more findings: see the job summary and code scanning`));
     for (const code of labels.unknown) io.out(plainAnnotation('warning', 'dvpc/allow label', `"${code.slice(0, 20)}" is not a dvpc code; the label approves nothing for it`));
     if (stale && stale.length > 0) io.out(plainAnnotation('error', 'dist/ is not what the stacks render', `run \`npm run synth\` and commit ${outdir}/: ${stale.length} file(s) differ, e.g. ${stale.slice(0, 5).join(', ')}`));

@@ -14,6 +14,8 @@ import { looseReport, type Report } from '../check/index.ts';
 import type { SynthResult } from '../synth.ts';
 import { CODES, type CodeInfo } from '../core/codes.ts';
 import { packageInfo } from './package-info.ts';
+import { isAbsolute, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 /** One run: the category it is uploaded under and its report. */
 export interface SarifRunInput {
@@ -23,7 +25,10 @@ export interface SarifRunInput {
 }
 
 export interface SarifOptions {
-  /** Folder that result paths are made relative to (the repository root); paths are kept as given without it. */
+  /**
+   * The repository root: result paths are made relative to it (a file outside it gets a file:// URI).
+   * @default the working directory
+   */
   readonly root?: string;
   /** Where results with no file of their own are shown (the app's entry file), so that code scanning displays them. */
   readonly fallbackFile?: string;
@@ -80,16 +85,21 @@ function rule(id: string, info: CodeInfo): ReportingDescriptor {
 /** `origin/main:dist/prod/disks.yaml`: a file of the baseline read from git (not a drive letter). */
 const GIT_FILE = /^(?![A-Za-z]:[\\/])([^:]+):(.+)$/;
 
-/** A path as a relative URI: `/` separators, each segment percent-encoded; `ref:path` (a baseline read from git) keeps the path. */
+/**
+ * A diagnostic's file relative to the repository root (`/` separators), or undefined when it lies
+ * outside: a file of the baseline read from git (`ref:path`) is already relative to the root.
+ */
+export function repoRelativePath(file: string, root: string = process.cwd()): string | undefined {
+  const fromGit = GIT_FILE.exec(file);
+  if (fromGit) return fromGit[2] as string;
+  const rel = relative(root, resolve(file));
+  return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? undefined : rel.split('\\').join('/');
+}
+
+/** A file as a URI: relative to the repository root, each segment percent-encoded; a file:// URI outside it. */
 function artifactUri(file: string, root: string | undefined): string {
-  let path = file.split('\\').join('/');
-  const fromGit = GIT_FILE.exec(path);
-  if (fromGit) path = fromGit[2] as string;
-  if (root !== undefined) {
-    const r = root.split('\\').join('/').replace(/\/+$/, '');
-    if (path.startsWith(`${r}/`)) path = path.slice(r.length + 1);
-  }
-  return path.replace(/^\.\//, '').split('/').map(encodeURIComponent).join('/');
+  const rel = repoRelativePath(file, root);
+  return rel === undefined ? pathToFileURL(resolve(file)).href : rel.split('/').map(encodeURIComponent).join('/');
 }
 
 function location(d: Diagnostic, options: SarifOptions): Location[] {
@@ -98,7 +108,7 @@ function location(d: Diagnostic, options: SarifOptions): Location[] {
   const logical = d.resource !== undefined ? [{ fullyQualifiedName: `${d.resource}${d.path ? `/${d.path}` : ''}`, kind: 'resource' }] : d.constructPath !== undefined ? [{ fullyQualifiedName: d.constructPath, kind: 'construct' }] : undefined;
   return [{
     physicalLocation: {
-      artifactLocation: { uri: artifactUri(file, options.root), uriBaseId: '%SRCROOT%' },
+      artifactLocation: { uri: artifactUri(file, options.root), ...(repoRelativePath(file, options.root) !== undefined ? { uriBaseId: '%SRCROOT%' } : {}) },
       ...(d.file !== undefined && d.line !== undefined && d.line > 0 ? { region: { startLine: d.line } } : {}),
     },
     ...(logical ? { logicalLocations: logical } : {}),
