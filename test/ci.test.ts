@@ -142,6 +142,22 @@ describe('dvpc ci when the change passes', () => {
   });
 });
 
+describe('dvpc ci with more clusters than one upload takes', () => {
+  it('writes a run per cluster and warns that code scanning takes at most 20 runs per upload', async () => {
+    const many = () => {
+      const app = new App();
+      for (let i = 0; i < 20; i++) new VirtualizationModule(new Cluster(app, `c${i}`), 'virtualization', { dvcr: { size: '50G' }, virtualMachineCIDRs: ['10.66.10.0/24'] });
+      return app;
+    };
+    const r = await ci({}, { loadApp: async () => many(), baselineRef: undefined, verifyCommitted: false });
+    expect(r.code).toBe(0);
+    expect(r.sarif.length).toBe(21);
+    expect(codeScanningProblems(r.sarif)).toEqual(['21 runs in one upload (at most 20)']);
+    expect(r.out).toMatch(/^::warning title=code scanning::21 SARIF runs \(one per cluster\); code scanning accepts at most 20 in one upload/m);
+    expect(r.comment).toMatch(/No base branch/);
+  });
+});
+
 describe('approving an intended destructive change with a label', () => {
   const removal = { vms: { east: ['web-1'] } };
 

@@ -21,6 +21,7 @@ import { looseReport } from '../check/index.ts';
 import { synthesize, type SynthResult } from '../synth.ts';
 import { APP_CATEGORY, formatSarifRuns, repoRelativePath, synthRuns, type SarifRunInput } from './sarif.ts';
 import { annotation, plainAnnotation } from './github.ts';
+import { formatText, mergeReports } from './format.ts';
 import { pullRequestMarkdown, type PullRequestFacts } from './pull-request-markdown.ts';
 import type { Io } from './args.ts';
 
@@ -152,6 +153,8 @@ export async function runPullRequest(o: PullRequestOptions, io: Io): Promise<num
     if (runs.length > MAX_RUNS) io.out(plainAnnotation('warning', 'code scanning', `${runs.length} SARIF runs (one per cluster); code scanning accepts at most ${MAX_RUNS} in one upload: upload the folder in parts`));
   }
 
+  // The whole report for people reading the job's log; annotations and SARIF carry it elsewhere.
+  io.err(formatText(mergeReports(runs.map((r) => r.report)), io.colour, failure ? 'the app did not run' : result?.written ? undefined : 'synth failed: nothing was rendered'));
   const diff = result?.written && o.baselineRef !== undefined ? await captureDiff(outdir, o.baselineRef, labels.allow) : undefined;
   const facts: PullRequestFacts = { runs, failure, written: result?.written ?? false, stale, outdir, baselineRef: o.baselineRef, approvedBy: labels.approvedBy, unknownCodes: labels.unknown, diff };
   const markdown = pullRequestMarkdown(facts);
