@@ -75,6 +75,8 @@ describe('the repository URL', () => {
     const leaked = problemsOf({ repoURL: 'https://bot:ghp_s3cr3tT0ken@github.com/platform/fleet.git' });
     expect(leaked).toEqual([{ code: 'DVP002', path: 'repoURL', message: expect.stringMatching(/carries a password or token/) }]);
     expect(JSON.stringify(leaked)).not.toContain('s3cr3t');
+    const odd = problemsOf({ repoURL: 'bot:ghp_s3cr3tT0ken@github.com:platform/fleet.git' });
+    expect(odd[0]?.message).toMatch(/^repoURL "\*\*\*@github\.com:platform\/fleet\.git" is not a URL/);
   });
 });
 

@@ -139,8 +139,8 @@ export function argoTargetRevision(r: ResolvedRevision): string {
   }
 }
 
-/** scp-like syntax as git reads it: `[user@]host:path`, the path not starting with `//`. */
-const SCP = /^(?:([A-Za-z0-9._~%+-]+)@)?([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]):(?!\/\/)(.+)$/;
+/** scp-like syntax as git reads it: `[user@]host:path`, the path not starting with `//` (nor holding an `@`: `user:token@host:path` is a credential, not a host `user`). */
+const SCP = /^(?:([A-Za-z0-9._~%+-]+)@)?([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]):(?!\/\/)([^@\s]+)$/;
 const URL_FORM = /^(https?|ssh):\/\/[^\s/?#]+(?:[/?#]\S*)?$/;
 
 /** A repository URL once read: what Argo CD gets (as written) and what Flux gets (always a URL). */
@@ -173,7 +173,8 @@ export function resolveRepository(repoURL: string): { repository: ResolvedReposi
     const flux = `ssh://${user !== undefined ? `${user}@` : ''}${host}${path.startsWith('/') ? '' : '/'}${path}`;
     return { repository: { argocd: url, flux, ssh: true }, problems };
   }
-  bad(`repoURL "${excerpt(url)}" is not a URL Argo CD and Flux can clone`, 'use https://host/org/repo.git, ssh://git@host/org/repo.git, or git@host:org/repo.git');
+  // Whatever stands before an "@" may be a credential: it is not repeated.
+  bad(`repoURL "${excerpt(url.replace(/^[^@]*@/, '***@'))}" is not a URL Argo CD and Flux can clone`, 'use https://host/org/repo.git, ssh://git@host/org/repo.git, or git@host:org/repo.git');
   return { repository: { argocd: url, flux: url, ssh: false }, problems };
 }
 
