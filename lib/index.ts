@@ -13,7 +13,7 @@ export { deriveClasses, derivedManifests, derivationText, type DeriveOptions, ty
 export { loadInventory } from './inventory/load.ts';
 export type { Inventory, InventoryNode } from './inventory/types.ts';
 export type { ObjectProps, NamespacedProps } from './constructs/base.ts';
-export { GitOps, type GitOpsProps } from './constructs/gitops.ts';
+export { GitOps, type GitOpsProps, type ArgoCdProps, type ArgoCdDestination, type FluxProps, type GitCredentials, type GitRevision } from './constructs/gitops.ts';
 export { synthesize, type SynthOptions, type SynthResult } from './synth.ts';
 export { checkPaths, type CheckOptions } from './front/check-paths.ts';
 export { DvpcError } from './core/errors.ts';

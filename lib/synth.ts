@@ -12,6 +12,7 @@ import { loadBaseline, loadResources } from './front/resources.ts';
 import { Cluster } from './constructs/cluster.ts';
 import { GitOps } from './constructs/gitops.ts';
 import { gitopsFiles } from './render/gitops.ts';
+import { outputPathInRepository } from './render/gitops-source.ts';
 import { DvpcError } from './core/errors.ts';
 import { recordedProblems } from './constructs/base.ts';
 import { toResource, type JsonObject, type Origin, type Resource } from './core/resource.ts';
@@ -243,7 +244,7 @@ export function synthesize(app: App, options: SynthOptions = {}): SynthResult {
       else folders.set(m[1] as string, [m[2] as string]);
     }
     if (folders.has('gitops')) throw new DvpcError('DVP004', 'a cluster is named "gitops", the folder of the GitOps hand-off', 'rename the cluster', handoff.node.path);
-    for (const [k, v] of gitopsFiles((handoff as GitOps).props, folders)) all.set(k, v);
+    for (const [k, v] of gitopsFiles((handoff as GitOps).props, folders, outputPathInRepository(outdir))) all.set(k, v);
   }
   const appDiagnostics = problems.filter((d) => clusterOfProblem(d) === undefined);
   const errors = clusters.reduce((n, c) => n + c.report.summary.errors, 0) + appDiagnostics.filter((d) => d.severity === 'error').length;

@@ -126,18 +126,18 @@ describe('the GitOps hand-off', () => {
   const files = readTree('dist/gitops');
   const docs = (file: string) => parseAllDocuments(files.get(file) ?? '').map((d) => d.toJS() as Doc);
 
-  it('renders an Argo CD Application per cluster and an ApplicationSet with the fields Argo CD reads', () => {
+  it('renders an Argo CD Application per unit of each cluster and an ApplicationSet with the fields Argo CD reads', () => {
     for (const c of ['lab', 'prod']) {
       const [app] = docs(`argocd/applications/${c}.yaml`);
       expect(app).toMatchObject({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Application' });
-      expect(app?.['spec'].source.path).toBe(`dist/${c}`);
+      expect(app?.['spec'].source.path).toBe(`dist/${c}/cluster`);
       expect(app?.['spec'].destination).toEqual({ name: c });
       expect(app?.['spec'].syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
       expect(existsSync(app?.['spec'].source.path)).toBe(true);
     }
     const [set] = docs('argocd/applicationset/fleet.yaml');
     expect(set?.['kind']).toBe('ApplicationSet');
-    expect(set?.['spec'].generators[0].list.elements.map((e: Doc) => e['cluster'])).toEqual(['lab', 'prod']);
+    expect([...new Set(set?.['spec'].generators[0].list.elements.map((e: Doc) => e['cluster']))]).toEqual(['lab', 'prod']);
     expect(Object.keys(set?.['spec'].template.spec)).toEqual(expect.arrayContaining(['source', 'destination', 'syncPolicy']));
   });
 
@@ -155,7 +155,7 @@ describe('the GitOps hand-off', () => {
       expect(k['spec'].sourceRef).toEqual({ kind: 'GitRepository', name: source?.['metadata'].name });
       for (const dep of k['spec'].dependsOn ?? []) expect(names).toContain(dep.name);
     }
-    expect(ks.find((k) => k['metadata'].name === 'prod-ns-web')?.['spec'].dependsOn).toEqual([{ name: 'prod-cluster' }]);
+    expect(ks.find((k) => k['metadata'].name === 'prod.ns.web')?.['spec'].dependsOn).toEqual([{ name: 'prod.cluster' }]);
   });
 
   it.skipIf(!hasKubectl())('kubectl kustomize builds every folder of dist/ that holds manifests', () => {

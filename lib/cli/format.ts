@@ -5,6 +5,7 @@
 import type { Diagnostic } from '../core/diagnostic.ts';
 import type { Report } from '../check/index.ts';
 import { CODES } from '../core/codes.ts';
+import { CHECK_CATEGORY, formatSarifRuns } from './sarif.ts';
 
 export type Format = 'text' | 'json' | 'sarif';
 
@@ -74,35 +75,9 @@ export function formatJson(report: Report): string {
   return `${JSON.stringify({ diagnostics: report.diagnostics.map(jsonDiagnostic), summary: report.summary })}\n`;
 }
 
-/** SARIF 2.1.0: one rule per code (with its description), one result per diagnostic. */
-export function formatSarif(report: Report): string {
-  const rules = Object.entries(CODES).map(([id, info]) => ({
-    id,
-    name: id,
-    shortDescription: { text: info.title },
-    fullDescription: { text: info.title },
-    defaultConfiguration: { level: info.severity === 'error' ? 'error' : 'warning' },
-  }));
-  const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
-  const results = report.diagnostics.map((d) => ({
-    ruleId: d.code,
-    ruleIndex: ruleIndex.get(d.code) ?? 0,
-    level: d.severity === 'error' ? 'error' : 'warning',
-    message: { text: `${d.resource ? `${d.resource}${d.path ? ` ${d.path}` : ''}: ` : ''}${d.message} (hint: ${d.hint})` },
-    locations: d.file === undefined ? [] : [{
-      physicalLocation: {
-        artifactLocation: { uri: d.file.split('\\').join('/') },
-        ...(d.line !== undefined ? { region: { startLine: d.line } } : {}),
-      },
-      ...(d.resource ? { logicalLocations: [{ fullyQualifiedName: `${d.resource}${d.path ? `/${d.path}` : ''}`, kind: 'resource' }] } : {}),
-    }],
-  }));
-  const sarif = {
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-    version: '2.1.0',
-    runs: [{ tool: { driver: { name: 'dvpc', rules } }, results }],
-  };
-  return `${JSON.stringify(sarif, null, 2)}\n`;
+/** SARIF 2.1.0 of one report, one run (sarif.ts; `dvpc check` is one cluster's state). */
+export function formatSarif(report: Report, category = CHECK_CATEGORY): string {
+  return formatSarifRuns([{ category, report }]);
 }
 
 export function formatReport(report: Report, format: Format, colour: boolean, title?: string): string {

@@ -5,9 +5,9 @@
  * Exit codes (SPEC §2): 0 no error, 1 an error remains, 2 a usage error, 3 an internal error
  * (reported in one line; DVPC_DEBUG=1 adds the stack). Bad input never prints a stack trace.
  */
-import { readFileSync } from 'node:fs';
 import { DvpcError, UsageError } from '../core/errors.ts';
 import { processIo, type Command, type Io } from './args.ts';
+import { packageInfo } from './package-info.ts';
 
 /** The commands with the one line `dvpc --help` shows for each; `load` imports the module. */
 const COMMANDS: Record<string, { readonly summary: string; readonly load: () => Promise<{ command: Command }> }> = {
@@ -16,6 +16,7 @@ const COMMANDS: Record<string, { readonly summary: string; readonly load: () => 
   classes: { summary: 'derive VirtualMachineClasses from a node inventory', load: () => import('./commands/classes.ts') },
   diff: { summary: 'what a change does to each cluster, dangerous changes marked', load: () => import('./commands/diff.ts') },
   drain: { summary: 'what draining nodes does to the VMs on them, before the maintenance window', load: () => import('./commands/drain.ts') },
+  ci: { summary: 'what the pull-request workflow runs: synth, SARIF per cluster, annotations, comment', load: () => import('./commands/ci.ts') },
 };
 
 function help(): string {
@@ -35,10 +36,9 @@ Exit codes: 0 no error, 1 an error remains, 2 usage error, 3 internal error.
 `;
 }
 
-/** The package's version, read from its package.json (two folders up, in the sources and the build). */
+/** The package's version, read from its package.json. */
 export function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
-  return pkg.version ?? 'unknown';
+  return packageInfo().version;
 }
 
 /** Runs the command line; returns the exit code. */

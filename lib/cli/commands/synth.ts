@@ -6,6 +6,7 @@ import { UsageError } from '../../core/errors.ts';
 import { synthesize } from '../../synth.ts';
 import { formatReport, mergeReports } from '../format.ts';
 import { looseReport } from '../../check/index.ts';
+import { formatSarifRuns, synthRuns } from '../sarif.ts';
 import { allowFlag, editionFlag, formatFlag, mustExist, noPositionals, parse, stringFlag, type Command, type Io } from '../args.ts';
 
 const usage = `Usage: dvpc synth [--app FILE] [--outdir DIR] [--baseline DIR | --baseline-ref REF]
@@ -32,7 +33,7 @@ Exit codes: 0 written, 1 an error remains (nothing written), 2 usage error, 3 in
 /** Whether the app is TypeScript, which Node 20 cannot run by itself. */
 const TYPESCRIPT = /\.(ts|mts|cts|tsx)$/;
 
-async function loadApp(file: string): Promise<App> {
+export async function loadApp(file: string): Promise<App> {
   mustExist(file, 'app');
   // tsx compiles the user's app (and what it imports) on the fly; dvpc itself is JavaScript.
   if (TYPESCRIPT.test(file)) (await import('tsx/esm/api')).register();
@@ -59,7 +60,8 @@ async function run(args: string[], io: Io): Promise<number> {
   const result = synthesize(app, { outdir: stringFlag(values, 'outdir'), allow, baseline, baselineRef: stringFlag(values, 'baseline-ref'), edition: editionFlag(values) });
   const report = mergeReports([...result.clusters.map((c) => c.report), looseReport(result.appDiagnostics, allow)]);
   const title = result.written ? undefined : 'synth failed: dist/ was left as it was';
-  if (format !== 'text' || report.diagnostics.length > 0 || !result.written) io.out(formatReport(report, format, io.colour, title));
+  if (format === 'sarif') io.out(formatSarifRuns(synthRuns(result, allow)));
+  else if (format !== 'text' || report.diagnostics.length > 0 || !result.written) io.out(formatReport(report, format, io.colour, title));
   if (format === 'text' && result.written) {
     io.err(`synthesized ${result.clusters.map((c) => c.cluster).join(', ')}: ${result.files.size} files, ${report.summary.resources} objects\n`);
   }
