@@ -84,7 +84,7 @@ describe('dangerous changes against the baseline', () => {
     expect(check(same).diagnostics).toEqual([]);
     const t = capture();
     expect(await main(['diff', '--baseline', BASE, same], t.io)).toBe(0);
-    expect(t.out()).toBe('cluster gitops: no changes\ncluster lab: no changes\ncluster prod: no changes\n');
+    expect(t.out()).toBe('cluster lab: no changes\ncluster prod: no changes\nhand-off gitops/argocd: no changes\nhand-off gitops/flux/lab: no changes\nhand-off gitops/flux/prod: no changes\n');
   });
 
   it('synth --baseline catches a dangerous change made in the typed API', () => {

@@ -14,6 +14,7 @@ import { checkReferences } from './references.ts';
 import { checkSecrets } from './secrets.ts';
 import { checkPlacement } from './placement.ts';
 import { checkBaseline } from './baseline.ts';
+import { applyAcknowledgements, readAcknowledgements } from './acknowledge.ts';
 
 /** A check area: a pure function of the model. */
 export type Check = (model: ClusterModel) => Diagnostic[];
@@ -28,6 +29,8 @@ export interface Report {
     readonly resources: number;
     readonly errors: number;
     readonly warnings: number;
+    /** Warnings not reported because the object's own `dvpc/allow` annotation lists their code. */
+    readonly acknowledged: number;
     readonly skipped: string[];
   };
 }
@@ -66,6 +69,7 @@ export function looseReport(diagnostics: readonly Diagnostic[], allow: ReadonlyS
       resources: 0,
       errors: sorted.filter((d) => d.severity === 'error').length,
       warnings: sorted.filter((d) => d.severity === 'warning').length,
+      acknowledged: 0,
       skipped: [],
     },
   };
@@ -74,7 +78,11 @@ export function looseReport(diagnostics: readonly Diagnostic[], allow: ReadonlyS
 export function runChecks(model: ClusterModel, allow: ReadonlySet<string> = new Set(), extra: readonly Diagnostic[] = []): Report {
   const raw: Diagnostic[] = [...extra];
   for (const check of CHECKS) append(raw, check(model));
-  const diagnostics = sortDiagnostics(applyAllow(raw, allow));
+  // The objects' own dvpc/allow annotations first, then --allow: see acknowledge.ts.
+  const acks = readAcknowledgements(model);
+  append(raw, acks.problems);
+  const acknowledged = applyAcknowledgements(raw, acks);
+  const diagnostics = sortDiagnostics(applyAllow(acknowledged.diagnostics, allow));
   return {
     diagnostics,
     summary: {
@@ -82,7 +90,26 @@ export function runChecks(model: ClusterModel, allow: ReadonlySet<string> = new 
       resources: model.resources.length,
       errors: diagnostics.filter((d) => d.severity === 'error').length,
       warnings: diagnostics.filter((d) => d.severity === 'warning').length,
+      acknowledged: acknowledged.acknowledged,
       skipped: skippedCodes(model.inventory !== undefined, model.baseline !== undefined),
+    },
+  };
+}
+
+/** Several reports (one per cluster) as one: diagnostics concatenated, summaries added. */
+export function mergeReports(reports: readonly Report[]): Report {
+  const skipped = new Set<string>();
+  for (const r of reports) for (const s of r.summary.skipped) skipped.add(s);
+  const total = (f: (r: Report) => number) => reports.reduce((n, r) => n + f(r), 0);
+  return {
+    diagnostics: reports.flatMap((r) => r.diagnostics),
+    summary: {
+      files: total((r) => r.summary.files),
+      resources: total((r) => r.summary.resources),
+      errors: total((r) => r.summary.errors),
+      warnings: total((r) => r.summary.warnings),
+      acknowledged: total((r) => r.summary.acknowledged),
+      skipped: [...skipped].sort(),
     },
   };
 }

@@ -33,7 +33,7 @@ function summaryLine(d: ClusterDiff): string {
 export function diffText(diffs: readonly ClusterDiff[]): string {
   const lines: string[] = [];
   for (const d of diffs) {
-    lines.push(`cluster ${d.cluster}: ${d.changes.length === 0 ? 'no changes' : summaryLine(d)}`);
+    lines.push(`${d.handoff ? 'hand-off' : 'cluster'} ${d.cluster}: ${d.changes.length === 0 ? 'no changes' : d.handoff ? `${d.changes.length} object(s) changed` : summaryLine(d)}`);
     for (const [kind, list] of byKind(d.changes)) {
       lines.push(`  ${kind}`);
       for (const c of list) {
@@ -52,6 +52,7 @@ export function diffJson(diffs: readonly ClusterDiff[]): string {
   const json = {
     clusters: diffs.map((d) => ({
       cluster: d.cluster,
+      ...(d.handoff ? { handoff: true } : {}),
       changes: d.changes.map((c) => ({
         change: c.change,
         kind: c.kind,
@@ -82,7 +83,7 @@ function mdValue(v: unknown): string {
 export function diffMarkdown(diffs: readonly ClusterDiff[]): string {
   const out: string[] = [];
   for (const d of diffs) {
-    out.push(`### dvpc diff: \`${d.cluster}\``, '');
+    out.push(`### dvpc diff: ${d.handoff ? 'hand-off ' : ''}\`${d.cluster}\``, '');
     if (d.changes.length === 0 && d.diagnostics.length === 0) {
       out.push('No changes.', '');
       continue;
