@@ -18,3 +18,7 @@ export { synthesize, type SynthOptions, type SynthResult } from './synth.ts';
 export { checkPaths, type CheckOptions } from './front/check-paths.ts';
 export { DvpcError } from './core/errors.ts';
 export type { Diagnostic } from './core/diagnostic.ts';
+// review: pull-request review (issue 10: clusters of an output root, the dvpc/allow annotation, external Secrets)
+export { type ExternalSecretOptions } from './constructs/virtual-machine.ts';
+export { ALLOW_ANNOTATION, EXTERNAL_SECRET_ANNOTATION } from './core/annotations.ts';
+export { checkClusters, type ClusterReport } from './front/check-paths.ts';

@@ -12,8 +12,9 @@ import type { ClusterModel } from '../model/cluster-model.ts';
 import { resourceId, type Resource } from '../core/resource.ts';
 import { CODES } from '../core/codes.ts';
 import { diagnose, type Diagnostic } from '../core/diagnostic.ts';
+import { ALLOW_ANNOTATION } from '../core/annotations.ts';
 
-export const ALLOW_ANNOTATION = 'dvpc/allow';
+export { ALLOW_ANNOTATION };
 
 /** The value of an object's `dvpc/allow` annotation, split into codes (as written, upper-cased). */
 function listed(r: Resource): string[] | undefined {
