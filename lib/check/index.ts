@@ -35,11 +35,14 @@ export interface Report {
   };
 }
 
+/** Codes that compare with a previous state, which the inventory (the live cluster) is as well. */
+export const INVENTORY_OR_BASELINE: ReadonlySet<string> = new Set(['DVP107', 'DVP602']);
+
 /** Codes that could not run for lack of an inventory or a baseline. */
 export function skippedCodes(hasInventory: boolean, hasBaseline: boolean): string[] {
   return Object.entries(CODES)
     .filter(([code, info]) => {
-      if (code === 'DVP107') return !hasInventory && !hasBaseline;
+      if (INVENTORY_OR_BASELINE.has(code)) return !hasInventory && !hasBaseline;
       return (info.needs === 'inventory' && !hasInventory) || (info.needs === 'baseline' && !hasBaseline);
     })
     .map(([code]) => code);

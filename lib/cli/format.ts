@@ -3,7 +3,7 @@
  * of SPEC §6) and for code scanning (SARIF 2.1.0, one rule per code).
  */
 import type { Diagnostic } from '../core/diagnostic.ts';
-import { mergeReports, type Report } from '../check/index.ts';
+import { INVENTORY_OR_BASELINE, mergeReports, type Report } from '../check/index.ts';
 import { CODES } from '../core/codes.ts';
 
 /** Kept here too: callers of the command line's formats merge reports before printing them. */
@@ -92,7 +92,7 @@ export function formatClusterReports(reports: readonly NamedReport[], format: Fo
 function skippedLine(codes: readonly string[]): string {
   const groups = new Map<string, string[]>();
   for (const c of codes) {
-    const why = c === 'DVP107' ? 'an inventory or a baseline' : CODES[c]?.needs === 'baseline' ? 'a baseline' : 'an inventory';
+    const why = INVENTORY_OR_BASELINE.has(c) ? 'an inventory or a baseline' : CODES[c]?.needs === 'baseline' ? 'a baseline' : 'an inventory';
     groups.set(why, [...(groups.get(why) ?? []), c]);
   }
   return `skipped ${[...groups].map(([why, list]) => `without ${why}: ${list.join(', ')}`).join('; ')}`;
