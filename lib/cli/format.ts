@@ -89,7 +89,7 @@ export function formatClusterReports(reports: readonly NamedReport[], format: Fo
 }
 
 /** "skipped without an inventory: DVP103, ...; without a baseline: DVP601, ..." */
-function skippedLine(codes: readonly string[]): string {
+export function skippedLine(codes: readonly string[]): string {
   const groups = new Map<string, string[]>();
   for (const c of codes) {
     const why = INVENTORY_OR_BASELINE.has(c) ? 'an inventory or a baseline' : CODES[c]?.needs === 'baseline' ? 'a baseline' : 'an inventory';

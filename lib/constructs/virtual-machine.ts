@@ -8,7 +8,7 @@ import { Lazy } from 'cdk8s';
 import type { Construct } from 'constructs';
 import * as kplus from 'cdk8s-plus-28';
 import { DvpObject, compact, namespaceOf, reportProblem, type NamespacedProps } from './base.ts';
-import { Cluster } from './cluster.ts';
+import { Cluster, referToSameCluster } from './cluster.ts';
 import { VirtualMachineClass } from './vm-class.ts';
 import { VirtualDisk } from './virtual-disk.ts';
 import { DataSource } from './image-source.ts';
@@ -238,6 +238,9 @@ export class VirtualMachine extends DvpObject {
     const annotations = external === undefined ? props.annotations : { ...props.annotations, [EXTERNAL_SECRET_ANNOTATION]: external };
     super(scope, id, { apiVersion: V1ALPHA2, kind: 'VirtualMachine', name, namespace, labels: props.labels, annotations, body: { spec: spec(coreFraction) } });
     this.className = className;
+    referToSameCluster(this, props.vmClass, 'DVP201', 'spec.virtualMachineClassName');
+    props.disks.forEach((d, i) => referToSameCluster(this, d, 'DVP401', `spec.blockDeviceRefs[${i}]`));
+    referToSameCluster(this, props.address, 'DVP404', 'spec.virtualMachineIPAddressName');
     for (const d of foreign) {
       // blockDeviceRefs have no namespace: the rendered VM would name a disk that is not in its project.
       reportProblem(this, new DvpcError('DVP401', `${d.kind} "${d.objectName}" is in namespace "${d.objectNamespace}", the VM in "${namespace}"`, 'attach disks and images of the VM\'s own project, or ClusterVirtualImages', this.node.path, 'spec.blockDeviceRefs'));

@@ -64,12 +64,16 @@ function inventories(clusters: readonly string[], dir: string | undefined): (clu
   };
 }
 
-/** With `--require-inventory`, a cluster checked without nodes to check against is an error. */
-function missingInventory(cluster: string, inventory: Inventory | undefined): Diagnostic | undefined {
+/**
+ * With `--require-inventory` (or a Cluster's `requireInventory`), a cluster checked without nodes
+ * to check against is an error: CI must not silently lose the checks that need them.
+ */
+export function missingInventory(cluster: string, inventory: Inventory | undefined, constructPath?: string): Diagnostic | undefined {
   if (inventory && inventory.nodes.length > 0) return undefined;
   const codes = skippedCodes(false, true).filter((c) => CODES[c]?.needs === 'inventory');
   const why = inventory ? `its inventory ${inventory.dir} holds no Node` : 'it has no inventory';
-  return fileDiagnostic('DVP002', inventory?.dir, undefined, `cluster ${cluster} is checked with --require-inventory, but ${why}: the ${codes.length} checks that need one (${codes.join(', ')}) cannot run`, 'give --inventory DIR with what kubectl get nodes,storageclasses,... -o yaml prints for this cluster (see the README\'s Inventory section)');
+  const d = fileDiagnostic('DVP002', inventory?.dir, undefined, `cluster ${cluster} requires an inventory, but ${why}: the ${codes.length} checks that need one (${codes.join(', ')}) cannot run`, 'give the cluster its inventory (what kubectl get nodes,storageclasses,... -o yaml prints; see the README\'s Inventory section)');
+  return constructPath === undefined ? d : { ...d, path: 'inventory', constructPath };
 }
 
 /** The clusters of the PATHs, each paired with its baseline and inventory. */
