@@ -7,7 +7,7 @@ import type { ClassInfo, ClusterModel } from '../model/cluster-model.ts';
 import type { Resource } from '../core/resource.ts';
 import type { InventoryNode } from '../inventory/types.ts';
 import { placeClass, type ClassPlacement } from '../model/placement.ts';
-import { effectiveCoreFraction } from '../model/sizing.ts';
+import { MUST_RUN, effectiveCoreFraction, requestedMilliCpu } from '../model/sizing.ts';
 import { humanBytes, quantityBytes } from '../core/quantity.ts';
 import { diagnose, type Diagnostic } from '../core/diagnostic.ts';
 import { acknowledges } from './acknowledge.ts';
@@ -27,7 +27,6 @@ interface Demand {
   readonly memory: bigint;
 }
 
-const MUST_RUN = new Set(['AlwaysOn', 'AlwaysOnUnlessStoppedManually']);
 
 const cores = (milli: bigint) => `${Number(milli) / 1000}`;
 const sum = (nodes: readonly InventoryNode[], f: (n: InventoryNode) => bigint | undefined) => nodes.reduce((s, n) => s + (f(n) ?? 0n), 0n);
@@ -80,7 +79,7 @@ export function checkPlacement(model: ClusterModel): Diagnostic[] {
     }
     if (MUST_RUN.has(vm.runPolicy)) {
       const fraction = effectiveCoreFraction(cls.policies, vm.cpu.cores, vm.cpu.coreFraction);
-      const cpuMilli = (BigInt(vm.cpu.cores) * 1000n * BigInt(fraction) + 99n) / 100n;
+      const cpuMilli = requestedMilliCpu(vm.cpu.cores, fraction);
       demands.push({ vm: r, cls, cpuMilli, memory });
     }
   }

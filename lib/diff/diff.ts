@@ -11,6 +11,7 @@ import type { Diagnostic } from '../core/diagnostic.ts';
 import { CODES } from '../core/codes.ts';
 import { quantityBytes } from '../core/quantity.ts';
 import { effectiveCoreFraction } from '../model/sizing.ts';
+import { clusterPicture, type ClusterPicture } from './pictures.ts';
 
 export interface ObjectChange {
   readonly change: 'added' | 'removed' | 'changed';
@@ -45,6 +46,8 @@ export interface ClusterDiff {
   readonly changes: ObjectChange[];
   readonly summary: DiffSummary;
   readonly diagnostics: Diagnostic[];
+  /** Capacity and nodes per class, before and after (for the Markdown pictures). */
+  readonly picture: ClusterPicture;
 }
 
 /** The codes a diff marks: those about the change itself. */
@@ -139,5 +142,5 @@ export function diffCluster(cluster: string, desired: readonly Resource[], basel
   s.cores = { before: tb.cores, after: ta.cores };
   s.requestedCores = { before: tb.requested, after: ta.requested };
   s.memory = { before: tb.memory, after: ta.memory };
-  return { cluster, handoff: options.handoff ?? false, changes, summary, diagnostics: [...changes.flatMap((c) => c.diagnostics), ...loose] };
+  return { cluster, handoff: options.handoff ?? false, changes, summary, diagnostics: [...changes.flatMap((c) => c.diagnostics), ...loose], picture: clusterPicture(base, model) };
 }

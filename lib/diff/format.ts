@@ -2,6 +2,7 @@
 import { formatBytes } from '../core/quantity.ts';
 import type { ClusterDiff, ObjectChange, Tally } from './diff.ts';
 import { formatPath } from '../core/json.ts';
+import { pictureMarkdown } from './pictures.ts';
 
 export type DiffFormat = 'text' | 'json' | 'markdown';
 
@@ -89,19 +90,22 @@ export function diffMarkdown(diffs: readonly ClusterDiff[]): string {
       continue;
     }
     const s = d.summary;
-    out.push('| | added | removed | changed |', '|---|---:|---:|---:|');
-    for (const [label, x] of [['VMs', s.vms], ['disks', s.disks], ['addresses', s.addresses], ['classes', s.classes]] as const) {
-      out.push(`| ${label} | ${x.added} | ${x.removed} | ${x.changed} |`);
+    if (!d.handoff) {
+      out.push('| | added | removed | changed |', '|---|---:|---:|---:|');
+      for (const [label, x] of [['VMs', s.vms], ['disks', s.disks], ['addresses', s.addresses], ['classes', s.classes]] as const) {
+        out.push(`| ${label} | ${x.added} | ${x.removed} | ${x.changed} |`);
+      }
+      out.push('', '| | before | after |', '|---|---:|---:|');
+      out.push(`| vCPUs | ${s.cores.before} | ${s.cores.after} |`);
+      out.push(`| requested CPU (cores × fraction) | ${s.requestedCores.before} | ${s.requestedCores.after} |`);
+      out.push(`| memory | ${formatBytes(s.memory.before)} | ${formatBytes(s.memory.after)} |`, '');
     }
-    out.push('', '| | before | after |', '|---|---:|---:|');
-    out.push(`| vCPUs | ${s.cores.before} | ${s.cores.after} |`);
-    out.push(`| requested CPU (cores × fraction) | ${s.requestedCores.before} | ${s.requestedCores.after} |`);
-    out.push(`| memory | ${formatBytes(s.memory.before)} | ${formatBytes(s.memory.after)} |`, '');
     if (d.diagnostics.length > 0) {
       out.push('**Needs attention**', '', '| | code | object | what |', '|---|---|---|---|');
       for (const x of d.diagnostics) out.push(`| ${x.severity === 'error' ? '⛔ error' : '⚠️ warning'} | ${x.code} | \`${md(x.resource ?? '')}\` | ${md(x.message)} |`);
       out.push('');
     }
+    if (!d.handoff) out.push(...pictureMarkdown(d.picture));
     for (const [kind, list] of byKind(d.changes)) {
       const n = (c: ObjectChange['change']) => list.filter((x) => x.change === c).length;
       out.push(`<details><summary>${kind}: ${n('added')} added, ${n('removed')} removed, ${n('changed')} changed</summary>`, '');
