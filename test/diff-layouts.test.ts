@@ -127,6 +127,14 @@ describe('dvpc diff matches objects by identity within a cluster, in every layou
     expect(json.clusters.find((c) => c.cluster === 'prod')?.changes).toEqual([]);
   });
 
+  it('one cluster folder against a baseline root: that cluster, and the others are not removed', async () => {
+    const base = rootCopy(join(fresh(), 'main'));
+    const want = clusterCopy(join(fresh(), 'prod'));
+    const { exit, json } = await diff(base, want);
+    expect(exit).toBe(0);
+    expect(json.clusters.map((c) => [c.cluster, c.changes.length])).toEqual([['prod', 0]]);
+  });
+
   it('--baseline-ref reads the previous state at the same PATH, in a repository under a folder named gitops', async () => {
     const repo = join(fresh(), 'gitops', 'fleet');
     mkdirSync(repo, { recursive: true });

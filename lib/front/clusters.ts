@@ -29,6 +29,8 @@ export interface ClusterInput {
   /** Problems reading its files (DVP001). */
   readonly diagnostics: Diagnostic[];
   readonly files: number;
+  /** Read from dvpc's output root: the input holds every cluster, so one missing was removed. */
+  readonly fromRoot: boolean;
 }
 
 /** A unit of one PATH, before PATHs are put together. */
@@ -42,24 +44,24 @@ const IN_ROOT = /^[^/]+\/(?:cluster|namespaces)\//;
 const HANDOFF = /^(?:argocd|flux)\//;
 
 /** Where a file belongs, from its path relative to its PATH (`/`-separated). */
-type Placement = { name: string; handoff: boolean; named: boolean };
+type Placement = { name: string; handoff: boolean; named: boolean; fromRoot: boolean };
 
 /** How a PATH's files are laid out, from their paths relative to it. */
 function placer(rootName: string, rels: readonly string[]): (rel: string) => Placement {
-  if (rels.some((r) => CLUSTER_FOLDER.test(r))) return () => ({ name: rootName, handoff: false, named: true });
+  if (rels.some((r) => CLUSTER_FOLDER.test(r))) return () => ({ name: rootName, handoff: false, named: true, fromRoot: false });
   if (rels.some((r) => IN_ROOT.test(r))) {
     return (rel) => {
       const parts = rel.split('/');
-      if (parts.length === 1) return { name: rootName, handoff: false, named: false };
-      if (parts[0] === 'gitops') return { name: handoffName(parts.slice(1)), handoff: true, named: true };
-      return { name: parts[0] as string, handoff: false, named: true };
+      if (parts.length === 1) return { name: rootName, handoff: false, named: false, fromRoot: true };
+      if (parts[0] === 'gitops') return { name: handoffName(parts.slice(1)), handoff: true, named: true, fromRoot: true };
+      return { name: parts[0] as string, handoff: false, named: true, fromRoot: true };
     };
   }
   // The hand-off folder given on its own.
   if (rootName === 'gitops' && rels.length > 0 && rels.every((r) => HANDOFF.test(r))) {
-    return (rel) => ({ name: handoffName(rel.split('/')), handoff: true, named: true });
+    return (rel) => ({ name: handoffName(rel.split('/')), handoff: true, named: true, fromRoot: false });
   }
-  return () => ({ name: rootName, handoff: false, named: false });
+  return () => ({ name: rootName, handoff: false, named: false, fromRoot: false });
 }
 
 /** `flux/<cluster>/...` is applied to that cluster; everything else of the hand-off to one place. */
@@ -90,7 +92,7 @@ function unitsOfPath(path: string, namespace: string, seen: Set<string>): Unit[]
   if (path === '-') {
     // Standard input is one flat stream of documents.
     const loaded = loadManifests([path]);
-    return [{ name: 'stdin', handoff: false, named: false, resources: loaded.objects.map((o) => toResource(o.body, o.origin, namespace)), diagnostics: loaded.diagnostics, files: loaded.files }];
+    return [{ name: 'stdin', handoff: false, named: false, fromRoot: false, resources: loaded.objects.map((o) => toResource(o.body, o.origin, namespace)), diagnostics: loaded.diagnostics, files: loaded.files }];
   }
   const listing: Diagnostic[] = [];
   const root = resolve(path);
@@ -144,7 +146,7 @@ function combine(units: readonly Unit[]): ClusterInput[] {
   const byKey = new Map<string, Unit>();
   const merge = (key: string, u: Unit) => {
     const had = byKey.get(key);
-    byKey.set(key, had ? { ...had, resources: [...had.resources, ...u.resources], diagnostics: [...had.diagnostics, ...u.diagnostics], files: had.files + u.files } : u);
+    byKey.set(key, had ? { ...had, resources: [...had.resources, ...u.resources], diagnostics: [...had.diagnostics, ...u.diagnostics], files: had.files + u.files, fromRoot: had.fromRoot || u.fromRoot } : u);
   };
   for (const u of units) if (u.named) merge(`${u.handoff}|${u.name}`, u);
   const flat = units.filter((u) => !u.named);
@@ -173,13 +175,14 @@ export interface ClusterPair {
 }
 
 function empty(like: ClusterInput): ClusterInput {
-  return { name: like.name, handoff: like.handoff, resources: [], diagnostics: [], files: 0 };
+  return { name: like.name, handoff: like.handoff, resources: [], diagnostics: [], files: 0, fromRoot: like.fromRoot };
 }
 
 /**
  * Matches each desired cluster with its previous state: one against one whatever their names
- * (`old-prod` against `prod`, a flat folder against dvpc's layout), else by name. A cluster of
- * the baseline that is gone from the desired state is paired with an empty one: all of it is removed.
+ * (`old-prod` against `prod`, a flat folder against dvpc's layout), else by name. When the desired
+ * input is a whole output root, a cluster of the baseline that is gone from it is paired with an
+ * empty one: all of it is removed. (Checking one cluster folder says nothing about the others.)
  */
 export function pairClusters(desired: readonly ClusterInput[], baseline: readonly ClusterInput[] | undefined): ClusterPair[] {
   if (!baseline) return desired.map((d) => ({ desired: d, baseline: undefined }));
@@ -197,6 +200,7 @@ function pairByName(desired: readonly ClusterInput[], baseline: readonly Cluster
   const before = new Map(baseline.map((c) => [key(c), c]));
   const pairs: ClusterPair[] = desired.map((c) => ({ desired: c, baseline: before.get(key(c)) ?? empty(c) }));
   const present = new Set(desired.map(key));
-  for (const c of baseline) if (!present.has(key(c))) pairs.push({ desired: empty(c), baseline: c });
+  const whole = desired.some((c) => c.fromRoot);
+  for (const c of baseline) if (whole && !present.has(key(c))) pairs.push({ desired: empty(c), baseline: c });
   return pairs.sort((a, b) => Number(a.desired.handoff) - Number(b.desired.handoff) || (a.desired.name < b.desired.name ? -1 : a.desired.name > b.desired.name ? 1 : 0));
 }
