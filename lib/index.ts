@@ -9,7 +9,7 @@ export { VirtualDisk, type VirtualDiskProps } from './constructs/virtual-disk.ts
 export { VirtualMachineIPAddress, type VirtualMachineIPAddressProps } from './constructs/ip-address.ts';
 export { VirtualMachine, Provisioning, CLOUD_INIT_SECRET_TYPE, SYSPREP_SECRET_TYPE, type VirtualMachineProps, type BlockDevice, type NewDisk } from './constructs/virtual-machine.ts';
 export { DerivedClasses, type DerivedClassesProps } from './constructs/derived-classes.ts';
-export { deriveClasses, derivedManifests, derivationText, type DeriveOptions, type DerivedClass, type Derivation } from './classes/derive.ts';
+export { deriveClasses, derivedManifests, derivationText, type DeriveOptions, type DerivedClass, type Derivation, type DerivationProblem } from './classes/derive.ts';
 export { loadInventory } from './inventory/load.ts';
 export type { Inventory, InventoryNode } from './inventory/types.ts';
 export type { ObjectProps, NamespacedProps } from './constructs/base.ts';

@@ -198,6 +198,18 @@ describe('dvpc check of dvpc\'s output root', () => {
     expect(doc.clusters.map((c) => c.cluster)).toEqual(['lab', 'prod', 'gitops/argocd', 'gitops/flux/lab', 'gitops/flux/prod']);
   });
 
+  it('tells a cluster named "cluster" in a root from a namespace named "cluster" in a cluster folder', () => {
+    const dist = fresh();
+    cpSync(join(DIST, 'prod'), join(dist, 'cluster'), { recursive: true });
+    cpSync(join(DIST, 'lab'), join(dist, 'lab'), { recursive: true });
+    expect(checkClusters([dist]).map((r) => r.cluster)).toEqual(['cluster', 'lab']);
+    const folder = join(fresh(), 'prod');
+    cpSync(join(DIST, 'prod'), folder, { recursive: true });
+    cpSync(join(folder, 'namespaces', 'web'), join(folder, 'namespaces', 'cluster'), { recursive: true });
+    const one = checkClusters([folder]);
+    expect(one.map((r) => r.cluster)).toEqual(['prod']);
+  });
+
   it('takes one inventory per cluster from a folder of inventories, and refuses one inventory for several clusters', async () => {
     const invs = fresh();
     cpSync('stacks/prod/inventory', join(invs, 'prod'), { recursive: true });

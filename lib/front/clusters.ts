@@ -39,8 +39,10 @@ interface Unit extends ClusterInput {
   readonly named: boolean;
 }
 
-const CLUSTER_FOLDER = /^(?:cluster|namespaces)\//;
-const IN_ROOT = /^[^/]+\/(?:cluster|namespaces)\//;
+/** A file of dvpc's cluster folder: `cluster/<file>`, `namespaces/<ns>/[<shard>/]<file>`. */
+const IN_CLUSTER = /^(?:cluster\/[^/]+|namespaces\/[^/]+\/.+)$/;
+/** A file of dvpc's output root: the same one level down, or the hand-off. */
+const IN_ROOT = /^(?:[^/]+\/(?:cluster\/[^/]+|namespaces\/[^/]+\/.+)|gitops\/.+)$/;
 const HANDOFF = /^(?:argocd|flux)\//;
 
 /** Where a file belongs, from its path relative to its PATH (`/`-separated). */
@@ -48,8 +50,12 @@ type Placement = { name: string; handoff: boolean; named: boolean; fromRoot: boo
 
 /** How a PATH's files are laid out, from their paths relative to it. */
 function placer(rootName: string, rels: readonly string[]): (rel: string) => Placement {
-  if (rels.some((r) => CLUSTER_FOLDER.test(r))) return () => ({ name: rootName, handoff: false, named: true, fromRoot: false });
-  if (rels.some((r) => IN_ROOT.test(r))) {
+  // Whichever reading more files fit: a cluster named "cluster", or a namespace named "cluster",
+  // fits both patterns for its own files only.
+  const asCluster = rels.filter((r) => IN_CLUSTER.test(r)).length;
+  const asRoot = rels.filter((r) => IN_ROOT.test(r)).length;
+  if (asCluster > 0 && asCluster >= asRoot) return () => ({ name: rootName, handoff: false, named: true, fromRoot: false });
+  if (asRoot > 0) {
     return (rel) => {
       const parts = rel.split('/');
       if (parts.length === 1) return { name: rootName, handoff: false, named: false, fromRoot: true };
