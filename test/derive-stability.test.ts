@@ -120,7 +120,7 @@ describe('a live class keeps its selectors while they select the same VM nodes w
     const d2 = deriveClasses(loadInventory(inv2), { groupBy: 'group' });
     expect(d2.problems.map((p) => [p.code, p.className])).toEqual([['DVP602', 'universal']]);
     expect(d2.problems[0]?.message).toMatch(/its spec.cpu is immutable, but its selection must change: it would no longer give feature\(s\) aes \(a node in its discovery pool lacks them\)/);
-    expect(d2.problems[0]?.hint).toMatch(/create a class under a new name/);
+    expect(d2.problems[0]?.hint).toMatch(/create a class under a new name for the VM nodes \(universalName: "universal-2"\)/);
     // The live spec is emitted as it is: never a changed spec.cpu.
     expect(derivedManifests(d2).find((m) => (m['metadata'] as { name: string }).name === 'universal')?.['spec']).toEqual(liveSpecs()['universal']);
     // dvpc classes says so and exits 1.

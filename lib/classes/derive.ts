@@ -194,7 +194,7 @@ function liveSpec(r: Resource): { cpu: ClassCpu | undefined; nodeSelector: NodeL
  * kept while they still select the same VM nodes and give the same features as the group should
  * have; otherwise the selection must change, which the immutable spec.cpu forbids (DVP602).
  */
-function againstLive(inv: Inventory, live: Resource, name: string, target: readonly InventoryNode[], what: string): { cls: Omit<DerivedClass, 'name' | 'group' | 'nodes'>; problem?: DerivationProblem } {
+function againstLive(inv: Inventory, live: Resource, name: string, group: string | undefined, target: readonly InventoryNode[], what: string): { cls: Omit<DerivedClass, 'name' | 'group' | 'nodes'>; problem?: DerivationProblem } {
   const spec = liveSpec(live);
   const want = commonFeatures(target);
   const p = placeClass(inv, spec);
@@ -220,7 +220,7 @@ function againstLive(inv: Inventory, live: Resource, name: string, target: reado
     code: 'DVP602',
     className: name,
     message: `VirtualMachineClass "${name}" exists in the cluster (inventory) and its spec.cpu is immutable, but its selection must change: ${why}`,
-    hint: `keep the live class as it is and create a class under a new name for ${what} (for example names: { ... : "${name}-2" }), then move the VMs to it`,
+    hint: `keep the live class as it is and create a class under a new name for ${what} (${group === undefined ? `universalName: "${name}-2"` : `names: { ${JSON.stringify(group)}: "${name}-2" }`}), then move the VMs to it`,
   };
   return { cls: { ...kept, spec: { cpu: spec.cpu ?? { type: 'Discovery' }, nodeSelector: spec.nodeSelector }, origin: 'conflict' }, problem };
 }
@@ -262,7 +262,7 @@ export function deriveClasses(inv: Inventory, options: DeriveOptions = {}): Deri
     const what = group === undefined ? 'the VM nodes' : `group ${group}`;
     const existing = live.get(name);
     if (existing) {
-      const { cls, problem } = againstLive(inv, existing, name, target, what);
+      const { cls, problem } = againstLive(inv, existing, name, group, target, what);
       if (problem) problems.push(problem);
       classes.push({ name, group, nodes: target, ...cls });
       return;
