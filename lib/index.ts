@@ -9,7 +9,7 @@ export { VirtualDisk, type VirtualDiskProps } from './constructs/virtual-disk.ts
 export { VirtualMachineIPAddress, type VirtualMachineIPAddressProps } from './constructs/ip-address.ts';
 export { VirtualMachine, Provisioning, CLOUD_INIT_SECRET_TYPE, SYSPREP_SECRET_TYPE, type VirtualMachineProps, type BlockDevice, type NewDisk } from './constructs/virtual-machine.ts';
 export { DerivedClasses, type DerivedClassesProps } from './constructs/derived-classes.ts';
-export { deriveClasses, derivedManifests, derivationText, type DeriveOptions, type DerivedClass, type Derivation } from './classes/derive.ts';
+export { deriveClasses, derivedManifests, derivationText, type DeriveOptions, type DerivedClass, type Derivation, type DerivationProblem } from './classes/derive.ts';
 export { loadInventory } from './inventory/load.ts';
 export type { Inventory, InventoryNode } from './inventory/types.ts';
 export type { ObjectProps, NamespacedProps } from './constructs/base.ts';
@@ -25,3 +25,7 @@ export { MigrationAnalysis, migrationDomain, type VmMigration, type MigrationDom
 export { predictModes, predictVolumes, bestClaimSet, PROVISIONER_CLAIM_SETS, ACCESS_MODE_ANNOTATION, VOLUME_MODE_ANNOTATION, type PredictedModes, type AccessMode, type VolumeMode, type ModeSource } from './model/storage-modes.ts';
 export { editionOf, type EditionInfo } from './model/edition.ts';
 export type { Edition, InventoryStorageProfile, InventoryVirtualMachine, ClaimPropertySet } from './inventory/types.ts';
+// review: pull-request review (issue 10: clusters of an output root, the dvpc/allow annotation, external Secrets)
+export { type ExternalSecretOptions } from './constructs/virtual-machine.ts';
+export { ALLOW_ANNOTATION, EXTERNAL_SECRET_ANNOTATION } from './core/annotations.ts';
+export { checkClusters, type ClusterReport } from './front/check-paths.ts';

@@ -9,6 +9,7 @@ import { ApiObject, type App, type Chart } from 'cdk8s';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { loadBaseline, loadResources } from './front/resources.ts';
+import { missingInventory } from './front/check-paths.ts';
 import { Cluster } from './constructs/cluster.ts';
 import { GitOps } from './constructs/gitops.ts';
 import { gitopsFiles } from './render/gitops.ts';
@@ -227,6 +228,8 @@ export function synthesize(app: App, options: SynthOptions = {}): SynthResult {
     const baseline = baselineOf(cluster.clusterName, outdir, options);
     const { files, model, extra: loaded } = renderCluster(cluster, shown, inventory, baseline, phases, options.edition);
     const extra = [...problems.filter((d) => clusterOfProblem(d) === cluster), ...loaded];
+    const missing = cluster.requireInventory ? missingInventory(cluster.clusterName, inventory, cluster.node.path) : undefined;
+    if (missing) extra.push(missing);
     for (const [k, v] of files) all.set(k, v);
     const t = performance.now();
     const report = runChecks(model, options.allow, extra);

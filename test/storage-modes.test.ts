@@ -6,7 +6,9 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { modelOfPaths } from '../lib/front/resources.ts';
+import { loadResources } from '../lib/front/resources.ts';
+import { loadInventory } from '../lib/inventory/load.ts';
+import { ClusterModel } from '../lib/model/cluster-model.ts';
 import { predictVolumes } from '../lib/model/storage-modes.ts';
 import { cleanup, tempDir } from './helpers.ts';
 import { cli, nodesYaml, objectsIn, storageClassYaml, storageProfileYaml, writeFiles, type Sets } from './maint-helpers.ts';
@@ -48,7 +50,7 @@ spec:
 function modes(name: string, inventory: Record<string, string>, disks: string): Map<string, { modes: string; from: string; docsDiffer: boolean }> {
   const inv = writeFiles(join(root, name, 'inventory'), { 'nodes.yaml': nodesYaml([{ name: 'w1' }]), ...inventory });
   const state = writeFiles(join(root, name, 'state'), { 'disks.yaml': disks });
-  const { model } = modelOfPaths([state], { inventory: inv });
+  const model = new ClusterModel(loadResources([state], 'default').resources, { inventory: loadInventory(inv) });
   const out = new Map<string, { modes: string; from: string; docsDiffer: boolean }>();
   for (const v of predictVolumes(model).values()) {
     out.set(v.resource.name, { modes: `${v.modes.accessMode} ${v.modes.volumeMode}`, from: `${v.modes.accessFrom}/${v.modes.volumeFrom}`, docsDiffer: v.modes.docsDiffer });

@@ -1,10 +1,12 @@
 /**
  * Against the baseline (DVP601–DVP604): what a change does that the cluster refuses (immutable
  * fields, shrinking volumes) or that loses data or moves running VMs. Pure functions of the
- * desired model and the baseline's, matched by identity.
+ * desired model and the baseline's, matched by identity. The inventory is the live cluster, so
+ * its objects are a previous state too (SPEC §3): an immutable field that differs from the same
+ * object there is DVP602 even without a baseline.
  */
 import { append } from '../core/append.ts';
-import type { ClusterModel } from '../model/cluster-model.ts';
+import { ClusterModel } from '../model/cluster-model.ts';
 import { identityKey, type Resource } from '../core/resource.ts';
 import { jsonEqual } from '../model/json-diff.ts';
 import { formatBytes, quantityBytes } from '../core/quantity.ts';
@@ -51,7 +53,10 @@ function checkRemovals(model: ClusterModel, base: ClusterModel): Diagnostic[] {
   return out;
 }
 
-function checkChanges(model: ClusterModel, base: ClusterModel): Diagnostic[] {
+/** Which previous state a finding compares with: the baseline, or the live objects of the inventory. */
+type Against = 'baseline' | 'inventory';
+
+function checkChanges(model: ClusterModel, base: ClusterModel, against: Against = 'baseline'): Diagnostic[] {
   const out: Diagnostic[] = [];
   const vmsByClass = new Map<string, number>();
   for (const vm of model.ofKind('VirtualMachine')) {
@@ -65,7 +70,9 @@ function checkChanges(model: ClusterModel, base: ClusterModel): Diagnostic[] {
     const immutable = (path: string[], what: string) => {
       const x = get(b, ...path);
       const y = get(a, ...path);
-      if (!jsonEqual(x, y)) out.push(diagnose('DVP602', after, path, `${what} is immutable and changed from ${show(x)} to ${show(y)}`, `recreate the object under a new name instead, or approve with --allow DVP602 if it was never provisioned`));
+      if (jsonEqual(x, y)) return;
+      if (against === 'baseline') out.push(diagnose('DVP602', after, path, `${what} is immutable and changed from ${show(x)} to ${show(y)}`, `recreate the object under a new name instead, or approve with --allow DVP602 if it was never provisioned`));
+      else out.push(diagnose('DVP602', after, path, `${what} is immutable and differs from the live object in the inventory: ${show(x)} there, ${show(y)} here; the cluster refuses the change and the sync fails`, `keep the live value, or create the object under a new name and move what uses it`));
     };
     switch (after.kind) {
       case 'ClusterVirtualImage':
@@ -126,8 +133,22 @@ function checkChanges(model: ClusterModel, base: ClusterModel): Diagnostic[] {
   return out;
 }
 
+/** The inventory's objects that a desired object can be the same as (classes, the ModuleConfig), as a model. */
+function liveModel(model: ClusterModel): ClusterModel | undefined {
+  const inv = model.inventory;
+  if (!inv || (inv.classes.length === 0 && !inv.moduleConfig)) return undefined;
+  return new ClusterModel([...inv.classes, ...(inv.moduleConfig ? [inv.moduleConfig] : [])]);
+}
+
 export function checkBaseline(model: ClusterModel): Diagnostic[] {
+  const out: Diagnostic[] = [];
   const base = model.baselineModel();
-  if (!base) return [];
-  return append(checkRemovals(model, base), checkChanges(model, base));
+  if (base) append(out, append(checkRemovals(model, base), checkChanges(model, base)));
+  const live = liveModel(model);
+  if (live) {
+    // Only the immutable fields (SPEC §3); a field the baseline already reports is not repeated.
+    const seen = new Set(out.filter((d) => d.code === 'DVP602').map((d) => `${d.resource}|${d.path}`));
+    for (const d of checkChanges(model, live, 'inventory')) if (d.code === 'DVP602' && !seen.has(`${d.resource}|${d.path}`)) out.push(d);
+  }
+  return out;
 }

@@ -15,6 +15,7 @@ import { checkSecrets } from './secrets.ts';
 import { checkPlacement } from './placement.ts';
 import { checkBaseline } from './baseline.ts';
 import { checkMigration } from './migration.ts';
+import { applyAcknowledgements, readAcknowledgements } from './acknowledge.ts';
 
 /** A check area: a pure function of the model. */
 export type Check = (model: ClusterModel) => Diagnostic[];
@@ -29,15 +30,20 @@ export interface Report {
     readonly resources: number;
     readonly errors: number;
     readonly warnings: number;
+    /** Warnings not reported because the object's own `dvpc/allow` annotation lists their code. */
+    readonly acknowledged: number;
     readonly skipped: string[];
   };
 }
+
+/** Codes that compare with a previous state, which the inventory (the live cluster) is as well. */
+export const INVENTORY_OR_BASELINE: ReadonlySet<string> = new Set(['DVP107', 'DVP602']);
 
 /** Codes that could not run for lack of an inventory or a baseline. */
 export function skippedCodes(hasInventory: boolean, hasBaseline: boolean): string[] {
   return Object.entries(CODES)
     .filter(([code, info]) => {
-      if (code === 'DVP107') return !hasInventory && !hasBaseline;
+      if (INVENTORY_OR_BASELINE.has(code)) return !hasInventory && !hasBaseline;
       return (info.needs === 'inventory' && !hasInventory) || (info.needs === 'baseline' && !hasBaseline);
     })
     .map(([code]) => code);
@@ -67,6 +73,7 @@ export function looseReport(diagnostics: readonly Diagnostic[], allow: ReadonlyS
       resources: 0,
       errors: sorted.filter((d) => d.severity === 'error').length,
       warnings: sorted.filter((d) => d.severity === 'warning').length,
+      acknowledged: 0,
       skipped: [],
     },
   };
@@ -75,7 +82,11 @@ export function looseReport(diagnostics: readonly Diagnostic[], allow: ReadonlyS
 export function runChecks(model: ClusterModel, allow: ReadonlySet<string> = new Set(), extra: readonly Diagnostic[] = []): Report {
   const raw: Diagnostic[] = [...extra];
   for (const check of CHECKS) append(raw, check(model));
-  const diagnostics = sortDiagnostics(applyAllow(raw, allow));
+  // The objects' own dvpc/allow annotations first, then --allow: see acknowledge.ts.
+  const acks = readAcknowledgements(model);
+  append(raw, acks.problems);
+  const acknowledged = applyAcknowledgements(raw, acks);
+  const diagnostics = sortDiagnostics(applyAllow(acknowledged.diagnostics, allow));
   return {
     diagnostics,
     summary: {
@@ -83,7 +94,26 @@ export function runChecks(model: ClusterModel, allow: ReadonlySet<string> = new 
       resources: model.resources.length,
       errors: diagnostics.filter((d) => d.severity === 'error').length,
       warnings: diagnostics.filter((d) => d.severity === 'warning').length,
+      acknowledged: acknowledged.acknowledged,
       skipped: skippedCodes(model.inventory !== undefined, model.baseline !== undefined),
+    },
+  };
+}
+
+/** Several reports (one per cluster) as one: diagnostics concatenated, summaries added. */
+export function mergeReports(reports: readonly Report[]): Report {
+  const skipped = new Set<string>();
+  for (const r of reports) for (const s of r.summary.skipped) skipped.add(s);
+  const total = (f: (r: Report) => number) => reports.reduce((n, r) => n + f(r), 0);
+  return {
+    diagnostics: reports.flatMap((r) => r.diagnostics),
+    summary: {
+      files: total((r) => r.summary.files),
+      resources: total((r) => r.summary.resources),
+      errors: total((r) => r.summary.errors),
+      warnings: total((r) => r.summary.warnings),
+      acknowledged: total((r) => r.summary.acknowledged),
+      skipped: [...skipped].sort(),
     },
   };
 }

@@ -7,9 +7,11 @@ import type { ClassInfo, ClusterModel } from '../model/cluster-model.ts';
 import type { Resource } from '../core/resource.ts';
 import type { InventoryNode } from '../inventory/types.ts';
 import { placeClass, type ClassPlacement } from '../model/placement.ts';
-import { effectiveCoreFraction } from '../model/sizing.ts';
-import { formatBytes, quantityBytes } from '../core/quantity.ts';
+import { MUST_RUN, effectiveCoreFraction, requestedMilliCpu } from '../model/sizing.ts';
+import { humanBytes, quantityBytes } from '../core/quantity.ts';
 import { diagnose, type Diagnostic } from '../core/diagnostic.ts';
+import { acknowledges } from './acknowledge.ts';
+import { namesExcerpt } from './excerpt.ts';
 
 interface VmSpec {
   virtualMachineClassName: string;
@@ -25,7 +27,6 @@ interface Demand {
   readonly memory: bigint;
 }
 
-const MUST_RUN = new Set(['AlwaysOn', 'AlwaysOnUnlessStoppedManually']);
 
 const cores = (milli: bigint) => `${Number(milli) / 1000}`;
 const sum = (nodes: readonly InventoryNode[], f: (n: InventoryNode) => bigint | undefined) => nodes.reduce((s, n) => s + (f(n) ?? 0n), 0n);
@@ -74,11 +75,11 @@ export function checkPlacement(model: ClusterModel): Diagnostic[] {
     if (!vm || !cls || !p || p.problem) continue;
     const memory = quantityBytes(vm.memory.size) ?? 0n;
     if (cls.policies.length === 0 && (BigInt(vm.cpu.cores) * 1000n > p.maxCpuMilli || memory > p.maxMemory)) {
-      out.push(diagnose('DVP208', r, vm.cpu.cores * 1000 > Number(p.maxCpuMilli) ? ['spec', 'cpu', 'cores'] : ['spec', 'memory', 'size'], `the VM asks for ${vm.cpu.cores} cores and ${vm.memory.size}, but the largest available node of class "${cls.name}" has ${cores(p.maxCpuMilli)} cores and ${formatBytes(p.maxMemory)} allocatable`, 'make the VM smaller, or give the class larger nodes'));
+      out.push(diagnose('DVP208', r, vm.cpu.cores * 1000 > Number(p.maxCpuMilli) ? ['spec', 'cpu', 'cores'] : ['spec', 'memory', 'size'], `the VM asks for ${vm.cpu.cores} cores and ${vm.memory.size}, but the largest available node of class "${cls.name}" has ${cores(p.maxCpuMilli)} cores and ${humanBytes(p.maxMemory)} allocatable`, 'make the VM smaller, or give the class larger nodes'));
     }
     if (MUST_RUN.has(vm.runPolicy)) {
       const fraction = effectiveCoreFraction(cls.policies, vm.cpu.cores, vm.cpu.coreFraction);
-      const cpuMilli = (BigInt(vm.cpu.cores) * 1000n * BigInt(fraction) + 99n) / 100n;
+      const cpuMilli = requestedMilliCpu(vm.cpu.cores, fraction);
       demands.push({ vm: r, cls, cpuMilli, memory });
     }
   }
@@ -125,19 +126,24 @@ function checkCapacity(demands: readonly Demand[], placements: ReadonlyMap<strin
     const at = anchor(cls, vmsByClass.get(name) ?? []);
     if (!at) continue;
     if (cpu > capCpu || mem > capMem) {
-      out.push(diagnose('DVP501', at.r, at.path, `${scope} request ${cores(cpu)} cores and ${formatBytes(mem)}; its ${p.vmNodes.length} available node(s) hold ${cores(capCpu)} cores and ${formatBytes(capMem)}`, 'add nodes to the class, lower the core fractions or memory, or move VMs to another class'));
+      out.push(diagnose('DVP501', at.r, at.path, `${scope} request ${cores(cpu)} cores and ${humanBytes(mem)}; its ${p.vmNodes.length} available node(s) hold ${cores(capCpu)} cores and ${humanBytes(capMem)}`, 'add nodes to the class, lower the core fractions or memory, or move VMs to another class'));
       continue;
     }
     const maxCpu = p.vmNodes.reduce((m, n) => ((n.allocatableMilliCpu ?? 0n) > m ? (n.allocatableMilliCpu ?? 0n) : m), 0n);
     const maxMem = p.vmNodes.reduce((m, n) => ((n.allocatableMemory ?? 0n) > m ? (n.allocatableMemory ?? 0n) : m), 0n);
     if (cpu > capCpu - maxCpu || mem > capMem - maxMem) {
-      out.push(diagnose('DVP502', at.r, at.path, `${scope} request ${cores(cpu)} cores and ${formatBytes(mem)}; after losing its largest node the class's nodes hold ${cores(capCpu - maxCpu)} cores and ${formatBytes(capMem - maxMem)}, so ColdStandby cannot restart them all`, 'keep one node of headroom: add a node or shrink the VMs'));
+      out.push(diagnose('DVP502', at.r, at.path, `${scope} request ${cores(cpu)} cores and ${humanBytes(mem)}; after losing its largest node the class's nodes hold ${cores(capCpu - maxCpu)} cores and ${humanBytes(capMem - maxMem)}, so ColdStandby cannot restart them all`, 'keep one node of headroom: add a node or shrink the VMs'));
     }
   }
   return out;
 }
 
-/** DVP503: ColdStandby needs fencing on the nodes a VM can run on. */
+/**
+ * DVP503: ColdStandby needs fencing on the nodes a VM can run on. One finding per class (with its
+ * NodeGroups), naming its VMs, on the class when the manifests hold it: a real cluster has
+ * hundreds of such VMs and one fix. A VM whose own `dvpc/allow` acknowledges DVP503 keeps a
+ * finding of its own, which the annotation then acknowledges.
+ */
 function checkFencing(model: ClusterModel, demands: readonly Demand[], placements: ReadonlyMap<string, ClassPlacement>): Diagnostic[] {
   const inv = model.inventory;
   if (!inv || inv.nodeGroups.size === 0) return [];
@@ -145,12 +151,28 @@ function checkFencing(model: ClusterModel, demands: readonly Demand[], placement
     const group = inv.nodeGroups.get(n.labels['node.deckhouse.io/group'] ?? '');
     return group?.fencingMode !== undefined && group.fencingMode !== '';
   };
-  const out: Diagnostic[] = [];
+  const byClass = new Map<string, Demand[]>();
   for (const d of demands) {
     const p = placements.get(d.cls.name);
     if (!p || p.vmNodes.length === 0 || p.vmNodes.some(fenced)) continue;
-    const groups = [...new Set(p.vmNodes.map((n) => n.labels['node.deckhouse.io/group'] ?? '(none)'))];
-    out.push(diagnose('DVP503', d.vm, ['spec', 'runPolicy'], `the VM must run, but class "${d.cls.name}" places it only on NodeGroups without fencing (${groups.join(', ')}): if its node fails, ColdStandby will not restart it elsewhere`, 'enable spec.fencing.mode on those NodeGroups, or use a class whose nodes have it'));
+    const list = byClass.get(d.cls.name);
+    if (list) list.push(d);
+    else byClass.set(d.cls.name, [d]);
+  }
+  const out: Diagnostic[] = [];
+  const hint = 'enable spec.fencing.mode on those NodeGroups, or use a class whose nodes have it';
+  for (const [name, list] of byClass) {
+    const p = placements.get(name) as ClassPlacement;
+    const groups = [...new Set(p.vmNodes.map((n) => n.labels['node.deckhouse.io/group'] ?? '(none)'))].sort().join(', ');
+    const own = list.filter((d) => acknowledges(d.vm, 'DVP503'));
+    for (const d of own) {
+      out.push(diagnose('DVP503', d.vm, ['spec', 'runPolicy'], `the VM must run, but class "${name}" places it only on NodeGroups without fencing (${groups}): if its node fails, ColdStandby will not restart it elsewhere`, hint));
+    }
+    const rest = list.filter((d) => !own.includes(d)).map((d) => d.vm);
+    const at = anchor(list[0]?.cls as ClassInfo, rest);
+    if (rest.length === 0 || !at) continue;
+    const path = at.r === rest[0] ? ['spec', 'runPolicy'] : at.path;
+    out.push(diagnose('DVP503', at.r, path, `${rest.length} VM(s) that must run (${namesExcerpt(rest)}) are placed by class "${name}" only on NodeGroups without fencing (${groups}): if a node fails, ColdStandby will not restart them elsewhere`, hint));
   }
   return out;
 }

@@ -6,6 +6,9 @@ import { append } from '../core/append.ts';
 import type { ClusterModel } from '../model/cluster-model.ts';
 import type { Resource } from '../core/resource.ts';
 import { diagnose, type Diagnostic } from '../core/diagnostic.ts';
+import { EXTERNAL_SECRET_ANNOTATION } from '../core/annotations.ts';
+import { acknowledges } from './acknowledge.ts';
+import { namesExcerpt } from './excerpt.ts';
 
 interface BlockRef { kind?: string; name?: string; bootOrder?: number }
 interface VmRefs {
@@ -22,6 +25,8 @@ function exists(model: ClusterModel, kind: string, namespace: string | undefined
 
 function checkVms(model: ClusterModel): Diagnostic[] {
   const out: Diagnostic[] = [];
+  const missingSecrets = new Map<string, { name: string; field: string; vms: Resource[] }>();
+  const external = externalSecrets(model);
   const diskOwner = new Map<string, Resource>();
   const ipOwner = new Map<string, Resource>();
   const attachments = new Map<string, number>();
@@ -76,11 +81,14 @@ function checkVms(model: ClusterModel): Diagnostic[] {
     }
     const prov = spec.provisioning;
     const secretRef = prov?.userDataRef ?? prov?.sysprepRef;
-    if (secretRef && !model.find('Secret', r.namespace, secretRef.name, '')) {
-      const field = prov?.userDataRef ? 'userDataRef' : 'sysprepRef';
-      out.push(diagnose('DVP405', r, ['spec', 'provisioning', field, 'name'], `Secret "${secretRef.name}" is not in the manifests (namespace ${r.namespace})`, 'add the Secret, or make sure it is created outside git (e.g. by a secrets operator) before the VM'));
+    if (secretRef && !model.find('Secret', r.namespace, secretRef.name, '') && !external.has(`${r.namespace}/${secretRef.name}`) && declaredExternal(r) !== secretRef.name) {
+      const key = `${r.namespace}/${secretRef.name}`;
+      const entry = missingSecrets.get(key) ?? { name: secretRef.name, field: prov?.userDataRef ? 'userDataRef' : 'sysprepRef', vms: [] };
+      entry.vms.push(r);
+      missingSecrets.set(key, entry);
     }
   }
+  append(out, checkMissingSecrets(missingSecrets));
   // Attachments of a disk that a VM already holds.
   for (const a of model.ofKind('VirtualMachineBlockDeviceAttachment')) {
     const spec = model.valid<{ spec: { virtualMachineName: string; blockDeviceRef: BlockRef } }>(a)?.spec;
@@ -96,6 +104,55 @@ function checkVms(model: ClusterModel): Diagnostic[] {
     } else if (!owner) {
       diskOwner.set(`${a.namespace}/${ref.name}`, a);
     }
+  }
+  return out;
+}
+
+/** Kinds that make a Secret of their own from a store outside git, and the Secret's name. */
+const SECRET_MAKERS: Record<string, (body: Record<string, unknown>, name: string) => unknown> = {
+  'external-secrets.io|ExternalSecret': (b, name) => (b['spec'] as { target?: { name?: unknown } } | undefined)?.target?.name ?? name,
+  'secrets.hashicorp.com|VaultStaticSecret': (b) => (b['spec'] as { destination?: { name?: unknown } } | undefined)?.destination?.name,
+  'secrets.hashicorp.com|VaultDynamicSecret': (b) => (b['spec'] as { destination?: { name?: unknown } } | undefined)?.destination?.name,
+  'secrets.hashicorp.com|VaultPKISecret': (b) => (b['spec'] as { destination?: { name?: unknown } } | undefined)?.destination?.name,
+  'bitnami.com|SealedSecret': (_b, name) => name,
+};
+
+/** `namespace/name` of the Secrets that objects of the manifests make (External Secrets, Vault, Sealed Secrets). */
+function externalSecrets(model: ClusterModel): Set<string> {
+  const out = new Set<string>();
+  for (const [key, nameOf] of Object.entries(SECRET_MAKERS)) {
+    const [group, kind] = key.split('|') as [string, string];
+    for (const r of model.ofKind(kind)) {
+      if (!r.apiVersion.startsWith(`${group}/`)) continue;
+      const name = nameOf(r.body, r.name);
+      if (typeof name === 'string') out.add(`${r.namespace}/${name}`);
+    }
+  }
+  return out;
+}
+
+/** The Secret a VM declares as managed outside git (`Provisioning.externalSecret`), if any. */
+function declaredExternal(vm: Resource): string | undefined {
+  const ann = (vm.body['metadata'] as { annotations?: Record<string, unknown> } | undefined)?.annotations?.[EXTERNAL_SECRET_ANNOTATION];
+  return typeof ann === 'string' ? ann : undefined;
+}
+
+/**
+ * DVP405, once per Secret, naming the VMs that need it: one Secret shared by a fleet is one thing
+ * to create. A VM that acknowledges DVP405 in its own annotation keeps a finding of its own.
+ */
+function checkMissingSecrets(missing: ReadonlyMap<string, { name: string; field: string; vms: Resource[] }>): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const hint = 'add the Secret; if External Secrets, Vault or another operator creates it, say so with Provisioning.externalSecret(name) or the VM annotation dvpc/external-secret: <name>';
+  for (const { name, field, vms } of missing.values()) {
+    const path = ['spec', 'provisioning', field, 'name'];
+    const own = vms.filter((vm) => acknowledges(vm, 'DVP405'));
+    for (const vm of own) out.push(diagnose('DVP405', vm, path, `Secret "${name}" is not in the manifests (namespace ${vm.namespace})`, hint));
+    const rest = vms.filter((vm) => !own.includes(vm));
+    const first = rest[0];
+    if (!first) continue;
+    const who = rest.length === 1 ? 'the VM waits for it' : `${rest.length} VMs name it (${namesExcerpt(rest)}) and wait for it`;
+    out.push(diagnose('DVP405', first, path, `Secret "${name}" is not in the manifests (namespace ${first.namespace}); ${who}`, hint));
   }
   return out;
 }

@@ -3,9 +3,12 @@
  * of SPEC §6) and for code scanning (SARIF 2.1.0, one rule per code).
  */
 import type { Diagnostic } from '../core/diagnostic.ts';
-import type { Report } from '../check/index.ts';
+import { INVENTORY_OR_BASELINE, mergeReports, type Report } from '../check/index.ts';
 import { CODES } from '../core/codes.ts';
 import { CHECK_CATEGORY, formatSarifRuns } from './sarif.ts';
+
+/** Kept here too: callers of the command line's formats merge reports before printing them. */
+export { mergeReports };
 
 export type Format = 'text' | 'json' | 'sarif';
 
@@ -15,12 +18,11 @@ function paint(on: boolean, colour: keyof typeof COLOURS, text: string): string 
   return on ? `${COLOURS[colour]}${text}${COLOURS.reset}` : text;
 }
 
-/** Text for people: diagnostics grouped by file, each with its line, code, object, field and hint. */
-export function formatText(report: Report, colour: boolean, title?: string): string {
+/** The diagnostics for people, grouped by file, each with its line, code, object, field and hint. */
+function diagnosticLines(diagnostics: readonly Diagnostic[], colour: boolean): string[] {
   const lines: string[] = [];
-  if (title) lines.push(paint(colour, 'bold', title));
   const byFile = new Map<string, Diagnostic[]>();
-  for (const d of report.diagnostics) {
+  for (const d of diagnostics) {
     // Problems a constructor found have no file yet: they are grouped by their construct.
     const key = d.file ?? (d.constructPath !== undefined ? `construct ${d.constructPath}` : '(no file)');
     const list = byFile.get(key);
@@ -37,18 +39,62 @@ export function formatText(report: Report, colour: boolean, title?: string): str
       if (d.constructPath) lines.push(paint(colour, 'dim', `                 construct: ${d.constructPath}`));
     }
   }
-  const s = report.summary;
-  const parts = [`${s.errors} error(s)`, `${s.warnings} warning(s)`, `${s.resources} object(s) in ${s.files} file(s)`];
-  lines.push(`${s.errors > 0 ? paint(colour, 'red', 'FAILED') : 'ok'}: ${parts.join(', ')}`);
-  if (s.skipped.length > 0) lines.push(paint(colour, 'dim', skippedLine(s.skipped)));
+  return lines;
+}
+
+/** "ok: 0 error(s), ..." and, on success too, what could not be checked and why. */
+function summaryLines(s: Report['summary'], colour: boolean, label = ''): string[] {
+  const parts = [`${s.errors} error(s)`, `${s.warnings} warning(s)`, ...(s.acknowledged > 0 ? [`${s.acknowledged} acknowledged by dvpc/allow annotations`] : []), `${s.resources} object(s) in ${s.files} file(s)`];
+  const lines = [`${label}${s.errors > 0 ? paint(colour, 'red', 'FAILED') : 'ok'}: ${parts.join(', ')}`];
+  if (s.skipped.length > 0) lines.push(paint(colour, 'dim', `${label}${skippedLine(s.skipped)}`));
+  return lines;
+}
+
+/** Text for people: diagnostics grouped by file, then the summary. */
+export function formatText(report: Report, colour: boolean, title?: string): string {
+  const lines: string[] = [];
+  if (title) lines.push(paint(colour, 'bold', title));
+  lines.push(...diagnosticLines(report.diagnostics, colour), ...summaryLines(report.summary, colour));
+  return `${lines.join('\n')}\n`;
+}
+
+/** A report of one cluster among several, as the command line prints it. */
+export interface NamedReport {
+  readonly cluster: string;
+  /** Part of the GitOps hand-off, not a cluster. */
+  readonly handoff?: boolean;
+  readonly report: Report;
+}
+
+/**
+ * Several clusters' reports: as text, the diagnostics by file, then a summary per cluster (what
+ * each one skipped differs) and the total; as JSON, SPEC §6's document with `clusters` added.
+ */
+export function formatClusterReports(reports: readonly NamedReport[], format: Format, colour: boolean, title?: string): string {
+  if (reports.length === 1) return formatReport((reports[0] as NamedReport).report, format, colour, title);
+  const merged = mergeReports(reports.map((r) => r.report));
+  if (format === 'json') {
+    const clusters = reports.map((r) => ({ cluster: r.cluster, ...(r.handoff ? { handoff: true } : {}), summary: r.report.summary }));
+    return `${JSON.stringify({ diagnostics: merged.diagnostics.map(jsonDiagnostic), summary: merged.summary, clusters })}\n`;
+  }
+  // One SARIF run per cluster (and hand-off part), each its own code-scanning category.
+  if (format === 'sarif') return formatSarifRuns(reports.map((r) => ({ category: `${CHECK_CATEGORY}${r.handoff ? 'handoff' : 'cluster'}/${r.cluster}/`, report: r.report })));
+  const lines: string[] = [];
+  if (title) lines.push(paint(colour, 'bold', title));
+  lines.push(...diagnosticLines(merged.diagnostics, colour));
+  for (const r of reports) lines.push(...summaryLines(r.report.summary, colour, `${r.handoff ? 'hand-off' : 'cluster'} ${r.cluster}: `));
+  const s = merged.summary;
+  const clusters = reports.filter((r) => !r.handoff).length;
+  const handoff = reports.length - clusters;
+  lines.push(`${s.errors > 0 ? paint(colour, 'red', 'FAILED') : 'ok'}: ${s.errors} error(s), ${s.warnings} warning(s) in ${clusters} cluster(s)${handoff > 0 ? ` and ${handoff} hand-off part(s)` : ''}`);
   return `${lines.join('\n')}\n`;
 }
 
 /** "skipped without an inventory: DVP103, ...; without a baseline: DVP601, ..." */
-function skippedLine(codes: readonly string[]): string {
+export function skippedLine(codes: readonly string[]): string {
   const groups = new Map<string, string[]>();
   for (const c of codes) {
-    const why = c === 'DVP107' ? 'an inventory or a baseline' : CODES[c]?.needs === 'baseline' ? 'a baseline' : 'an inventory';
+    const why = INVENTORY_OR_BASELINE.has(c) ? 'an inventory or a baseline' : CODES[c]?.needs === 'baseline' ? 'a baseline' : 'an inventory';
     groups.set(why, [...(groups.get(why) ?? []), c]);
   }
   return `skipped ${[...groups].map(([why, list]) => `without ${why}: ${list.join(', ')}`).join('; ')}`;
@@ -84,20 +130,4 @@ export function formatReport(report: Report, format: Format, colour: boolean, ti
   if (format === 'json') return formatJson(report);
   if (format === 'sarif') return formatSarif(report);
   return formatText(report, colour, title);
-}
-
-/** Several reports (one per cluster) as one: diagnostics concatenated, summaries added. */
-export function mergeReports(reports: readonly Report[]): Report {
-  const skipped = new Set<string>();
-  for (const r of reports) for (const s of r.summary.skipped) skipped.add(s);
-  return {
-    diagnostics: reports.flatMap((r) => r.diagnostics),
-    summary: {
-      files: reports.reduce((n, r) => n + r.summary.files, 0),
-      resources: reports.reduce((n, r) => n + r.summary.resources, 0),
-      errors: reports.reduce((n, r) => n + r.summary.errors, 0),
-      warnings: reports.reduce((n, r) => n + r.summary.warnings, 0),
-      skipped: [...skipped].sort(),
-    },
-  };
 }

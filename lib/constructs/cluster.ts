@@ -2,8 +2,9 @@
  * One cluster: one cdk8s Chart, rendered into `dist/<name>/`. Every other dvpc construct lives
  * inside a Cluster (directly, or inside a Project of it).
  */
-import { Chart } from 'cdk8s';
-import type { Construct, IConstruct } from 'constructs';
+import { ApiObject, Chart } from 'cdk8s';
+import { Construct, type IConstruct } from 'constructs';
+import { reportProblem } from './base.ts';
 import { fileURLToPath } from 'node:url';
 import { DvpcError } from '../core/errors.ts';
 import { DNS1123_LABEL } from '../schema/common.ts';
@@ -32,6 +33,13 @@ export interface ClusterProps {
    * @default what the inventory shows (the module's webhooks, the VMs' Migratable reasons), else CE
    */
   readonly edition?: 'CE' | 'EE';
+  /**
+   * Whether the cluster must have an inventory with its nodes. When set, a missing inventory (or
+   * one without a Node) is an error instead of a list of skipped checks, so that CI cannot
+   * silently lose the checks that need it (placement, capacity, storage, subnets against nodes).
+   * @default false
+   */
+  readonly requireInventory?: boolean;
 }
 
 export class Cluster extends Chart {
@@ -49,6 +57,8 @@ export class Cluster extends Chart {
   readonly defaultNamespace: string;
   /** The module's edition when set (see ClusterProps.edition). */
   readonly edition: 'CE' | 'EE' | undefined;
+  /** Whether a missing inventory is an error (see ClusterProps.requireInventory). */
+  readonly requireInventory: boolean;
 
   constructor(scope: Construct, id: string, props: ClusterProps = {}) {
     super(scope, id, { disableResourceNameHashes: true });
@@ -58,7 +68,38 @@ export class Cluster extends Chart {
     }
     this.defaultNamespace = props.defaultNamespace ?? 'default';
     this.edition = props.edition;
+    this.requireInventory = props.requireInventory ?? false;
     const inv = props.inventory;
     this.inventoryDir = inv === undefined ? undefined : inv instanceof URL ? fileURLToPath(inv) : inv;
   }
+}
+
+function clusterOf(c: IConstruct): Cluster | undefined {
+  for (const s of [...c.node.scopes].reverse()) if (s instanceof Cluster) return s as Cluster;
+  return undefined;
+}
+
+function describe(c: IConstruct): string {
+  return ApiObject.isApiObject(c) ? `${c.kind} "${c.name}"` : `construct ${c.node.path}`;
+}
+
+/**
+ * A construct handed to another as a reference (a class, a disk, an image, an address) must be of
+ * the same Cluster: each Cluster renders into its own folder and is applied on its own, so the
+ * reference renders as a bare name that the other cluster may not have, or may give to another
+ * object (a same-named class whose policies then differ from the ones the VM was sized by).
+ * Records `code` on `user`, naming both clusters.
+ */
+export function referToSameCluster(user: IConstruct, target: unknown, code: string, field: string): void {
+  if (!Construct.isConstruct(target)) return;
+  const mine = clusterOf(user);
+  const theirs = clusterOf(target);
+  if (!mine || !theirs || mine === theirs) return;
+  reportProblem(user, new DvpcError(
+    code,
+    `${describe(target)} belongs to cluster "${theirs.clusterName}", but ${describe(user)} is in cluster "${mine.clusterName}": a reference across clusters renders as a bare name that cluster "${mine.clusterName}" may not have, or may give to another object`,
+    `create the object in cluster "${mine.clusterName}" as well (each Cluster renders into its own dist/<name>/ and is applied on its own)`,
+    user.node.path,
+    field,
+  ));
 }

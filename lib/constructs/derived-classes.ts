@@ -4,7 +4,8 @@
  */
 import type { Construct } from 'constructs';
 import { Cluster } from './cluster.ts';
-import { Cpu, VirtualMachineClass, type SizingPolicy } from './vm-class.ts';
+import { VirtualMachineClass, type SizingPolicy } from './vm-class.ts';
+import { reportProblem } from './base.ts';
 import { deriveClasses, type DeriveOptions, type Derivation } from '../classes/derive.ts';
 import { loadInventory } from '../inventory/load.ts';
 import { DvpcError } from '../core/errors.ts';
@@ -32,16 +33,23 @@ export class DerivedClasses {
     }
     const inventory = loadInventory(cluster.inventoryDir);
     const derivation = deriveClasses(inventory, props);
-    if (derivation.problems.length > 0) {
-      throw new DvpcError('DVP206', derivation.problems.join('; '), 'label the nodes so that each group can be selected, or group by another label', scope.node.path);
+    const unclassed = derivation.problems.filter((p) => p.code !== 'DVP602');
+    if (unclassed.length > 0) {
+      throw new DvpcError(unclassed[0]?.code ?? 'DVP206', unclassed.map((p) => p.message).join('; '), unclassed[0]?.hint ?? '', scope.node.path);
     }
     const classes = new Map<string, VirtualMachineClass>();
     for (const c of derivation.classes) {
-      classes.set(c.name, new VirtualMachineClass(scope, c.name, {
-        cpu: Cpu.discovery(c.selector),
-        nodeSelector: c.selector,
+      // A live class is rendered as it is (spec.cpu is immutable); a selection that must change is
+      // reported on the class, with the hint to create one under a new name.
+      const cls = new VirtualMachineClass(scope, c.name, {
+        cpu: c.spec.cpu,
+        nodeSelector: c.spec.nodeSelector,
         sizingPolicies: props.sizingPoliciesByClass?.[c.name] ?? props.sizingPolicies,
-      }));
+      });
+      classes.set(c.name, cls);
+      for (const p of derivation.problems) {
+        if (p.className === c.name) reportProblem(cls, new DvpcError(p.code, p.message, p.hint, cls.node.path, 'spec.cpu'));
+      }
     }
     return new DerivedClasses(derivation, classes);
   }

@@ -5,6 +5,7 @@
 import type { Construct } from 'constructs';
 import { DvpObject, compact, namespaceOf, reportProblem, type NamespacedProps, type ObjectProps } from './base.ts';
 import type { DataSource, SourceObject } from './image-source.ts';
+import { referToSameCluster } from './cluster.ts';
 import { DvpcError } from '../core/errors.ts';
 import { V1ALPHA2 } from '../core/kinds.ts';
 
@@ -20,6 +21,7 @@ export class ClusterVirtualImage extends DvpObject implements SourceObject {
     const name = props.name ?? id;
     const spec = { dataSource: props.source.render(false) };
     super(scope, id, { apiVersion: V1ALPHA2, kind: 'ClusterVirtualImage', name, labels: props.labels, annotations: props.annotations, body: { spec } });
+    referToSameCluster(this, props.source.sourceObject, 'DVP403', 'spec.dataSource.objectRef');
   }
 }
 
@@ -58,6 +60,7 @@ export class VirtualImage extends DvpObject implements SourceObject {
       reportProblem(this, new DvpcError('DVP002', `storageClassName "${props.storageClassName}" needs storage PersistentVolumeClaim (storage is ${storage})`, 'set storage: "PersistentVolumeClaim", or drop storageClassName', this.node.path, 'spec.persistentVolumeClaim.storageClassName'));
     }
     const source: SourceObject | undefined = props.source.sourceObject;
+    referToSameCluster(this, source, 'DVP403', 'spec.dataSource.objectRef');
     if (source?.objectNamespace !== undefined && source.objectNamespace !== namespace) {
       // objectRef of a VirtualImage has no namespace: the rendered object would name a missing image.
       reportProblem(this, new DvpcError('DVP002', `a VirtualImage can only copy objects of its own namespace "${namespace}", not "${source.objectNamespace}"`, 'copy from a ClusterVirtualImage, or an object in the same project', this.node.path, 'spec.dataSource.objectRef'));

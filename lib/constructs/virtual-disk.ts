@@ -5,6 +5,7 @@
 import type { Construct } from 'constructs';
 import { DvpObject, compact, namespaceOf, reportProblem, type NamespacedProps } from './base.ts';
 import { DataSource, type SourceObject } from './image-source.ts';
+import { referToSameCluster } from './cluster.ts';
 import { DvpcError } from '../core/errors.ts';
 import { V1ALPHA2 } from '../core/kinds.ts';
 
@@ -40,6 +41,7 @@ export class VirtualDisk extends DvpObject implements SourceObject {
     });
     super(scope, id, { apiVersion: V1ALPHA2, kind: 'VirtualDisk', name, namespace, labels: props.labels, annotations: props.annotations, body: { spec } });
     const src = props.source?.sourceObject;
+    referToSameCluster(this, src, 'DVP403', 'spec.dataSource.objectRef');
     if (src?.objectNamespace !== undefined && src.objectNamespace !== namespace) {
       // objectRef of a VirtualDisk has no namespace: the rendered object would name a missing image.
       reportProblem(this, new DvpcError('DVP002', `a VirtualDisk can only be made from objects of its own namespace "${namespace}", not "${src.objectNamespace}"`, 'use a ClusterVirtualImage, or an image in the same project', this.node.path, 'spec.dataSource.objectRef'));

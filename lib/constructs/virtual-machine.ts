@@ -8,7 +8,7 @@ import { Lazy } from 'cdk8s';
 import type { Construct } from 'constructs';
 import * as kplus from 'cdk8s-plus-28';
 import { DvpObject, compact, namespaceOf, reportProblem, type NamespacedProps } from './base.ts';
-import { Cluster } from './cluster.ts';
+import { Cluster, referToSameCluster } from './cluster.ts';
 import { VirtualMachineClass } from './vm-class.ts';
 import { VirtualDisk } from './virtual-disk.ts';
 import { DataSource } from './image-source.ts';
@@ -21,6 +21,7 @@ import { defaultCoreFraction, normalizePolicies, type Policy } from '../model/si
 import { GENERIC_CLASS_NAME, GENERIC_CLASS_SPEC } from '../model/builtin.ts';
 import { DvpcError } from '../core/errors.ts';
 import { V1ALPHA2 } from '../core/kinds.ts';
+import { EXTERNAL_SECRET_ANNOTATION } from '../core/annotations.ts';
 
 /** The Secret types the module reads provisioning data from. */
 export const CLOUD_INIT_SECRET_TYPE = 'provisioning.virtualization.deckhouse.io/cloud-init';
@@ -50,6 +51,15 @@ export interface NewDisk {
 /** A block device: an existing disk, an image attached read-only (e.g. an ISO), or a new disk. */
 export type BlockDevice = VirtualDisk | Image | NewDisk;
 
+/** Options of `Provisioning.externalSecret`. */
+export interface ExternalSecretOptions {
+  /**
+   * The Secret holds a Windows answer file (`sysprepRef`) rather than cloud-init (`userDataRef`).
+   * @default false
+   */
+  readonly sysprep?: boolean;
+}
+
 /** How the VM gets its first-boot configuration. Build one with the static methods. */
 export class Provisioning {
   /** Inline cloud-init user data (at most 2048 characters; it lands in git as written). */
@@ -72,10 +82,23 @@ export class Provisioning {
     return new Provisioning({ type: 'SysprepRef', sysprepRef: { kind: 'Secret', name: typeof secret === 'string' ? secret : secret.name } });
   }
 
+  /**
+   * A provisioning Secret that is not in git: External Secrets, Vault or another operator creates
+   * it in the VM's namespace. The VM is annotated `dvpc/external-secret: <name>`, so neither front
+   * door reports the Secret as missing (DVP405).
+   */
+  static externalSecret(name: string, options: ExternalSecretOptions = {}): Provisioning {
+    const ref = { kind: 'Secret', name };
+    const spec = options.sysprep ? { type: 'SysprepRef', sysprepRef: ref } : { type: 'UserDataRef', userDataRef: ref };
+    return new Provisioning(spec, undefined, name);
+  }
+
   private constructor(
     readonly spec: Record<string, unknown>,
     /** User data to render into a Secret of the VM's own. */
     readonly secretUserData?: string,
+    /** The name of a Secret managed outside git. */
+    readonly externalSecretName?: string,
   ) {}
 }
 
@@ -211,8 +234,13 @@ export class VirtualMachine extends DvpObject {
       liveMigrationPolicy: props.liveMigrationPolicy,
       disruptions: props.restartApprovalMode ? { restartApprovalMode: props.restartApprovalMode } : undefined,
     });
-    super(scope, id, { apiVersion: V1ALPHA2, kind: 'VirtualMachine', name, namespace, labels: props.labels, annotations: props.annotations, body: { spec: spec(coreFraction) } });
+    const external = props.provisioning?.externalSecretName;
+    const annotations = external === undefined ? props.annotations : { ...props.annotations, [EXTERNAL_SECRET_ANNOTATION]: external };
+    super(scope, id, { apiVersion: V1ALPHA2, kind: 'VirtualMachine', name, namespace, labels: props.labels, annotations, body: { spec: spec(coreFraction) } });
     this.className = className;
+    referToSameCluster(this, props.vmClass, 'DVP201', 'spec.virtualMachineClassName');
+    props.disks.forEach((d, i) => referToSameCluster(this, d, 'DVP401', `spec.blockDeviceRefs[${i}]`));
+    referToSameCluster(this, props.address, 'DVP404', 'spec.virtualMachineIPAddressName');
     for (const d of foreign) {
       // blockDeviceRefs have no namespace: the rendered VM would name a disk that is not in its project.
       reportProblem(this, new DvpcError('DVP401', `${d.kind} "${d.objectName}" is in namespace "${d.objectNamespace}", the VM in "${namespace}"`, 'attach disks and images of the VM\'s own project, or ClusterVirtualImages', this.node.path, 'spec.blockDeviceRefs'));

@@ -114,3 +114,18 @@ export function formatBytes(bytes: bigint): string {
   }
   return `${bytes}`;
 }
+
+/**
+ * A byte count as people read capacity: the largest binary unit it reaches, with one decimal when
+ * not whole ("251.6Gi" for a node's "263847352Ki"), so that figures of one message compare at a glance.
+ */
+export function humanBytes(bytes: bigint): string {
+  const abs = bytes < 0n ? -bytes : bytes;
+  for (const [suffix, exp] of [['Ei', 60], ['Pi', 50], ['Ti', 40], ['Gi', 30], ['Mi', 20], ['Ki', 10]] as const) {
+    const unit = 2n ** BigInt(exp);
+    if (abs < unit) continue;
+    if (bytes % unit === 0n) return `${bytes / unit}${suffix}`;
+    return `${(Number(bytes) / Number(unit)).toFixed(1)}${suffix}`;
+  }
+  return `${bytes}`;
+}

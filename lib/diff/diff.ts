@@ -11,6 +11,7 @@ import type { Diagnostic } from '../core/diagnostic.ts';
 import { CODES } from '../core/codes.ts';
 import { quantityBytes } from '../core/quantity.ts';
 import { effectiveCoreFraction } from '../model/sizing.ts';
+import { clusterPicture, type ClusterPicture } from './pictures.ts';
 
 export interface ObjectChange {
   readonly change: 'added' | 'removed' | 'changed';
@@ -40,9 +41,13 @@ export interface DiffSummary {
 
 export interface ClusterDiff {
   readonly cluster: string;
+  /** A part of the GitOps hand-off (`gitops/argocd`, `gitops/flux/<cluster>`), not a cluster. */
+  readonly handoff: boolean;
   readonly changes: ObjectChange[];
   readonly summary: DiffSummary;
   readonly diagnostics: Diagnostic[];
+  /** Capacity and nodes per class, before and after (for the Markdown pictures). */
+  readonly picture: ClusterPicture;
 }
 
 /** The codes a diff marks: those about the change itself. */
@@ -88,7 +93,7 @@ function totals(model: ClusterModel): { cores: number; requested: number; memory
 }
 
 /** Compares one cluster's desired objects with its baseline. */
-export function diffCluster(cluster: string, desired: readonly Resource[], baseline: readonly Resource[], options: Omit<ModelOptions, 'baseline'> & { allow?: ReadonlySet<string> } = {}): ClusterDiff {
+export function diffCluster(cluster: string, desired: readonly Resource[], baseline: readonly Resource[], options: Omit<ModelOptions, 'baseline'> & { allow?: ReadonlySet<string>; handoff?: boolean } = {}): ClusterDiff {
   const model = new ClusterModel(desired, { ...options, baseline });
   const base = model.baselineModel() as ClusterModel;
   const report = runChecks(model, options.allow);
@@ -137,13 +142,5 @@ export function diffCluster(cluster: string, desired: readonly Resource[], basel
   s.cores = { before: tb.cores, after: ta.cores };
   s.requestedCores = { before: tb.requested, after: ta.requested };
   s.memory = { before: tb.memory, after: ta.memory };
-  return { cluster, changes, summary, diagnostics: [...changes.flatMap((c) => c.diagnostics), ...loose] };
-}
-
-/** Which cluster a manifest belongs to, from dvpc's layout (`<cluster>/cluster/...`, `<cluster>/namespaces/...`). */
-export function clusterOfFile(file: string, fallback: string): string {
-  const path = file.replace(/^[^:]*:/, '');
-  if (/(?:^|[/\\])gitops[/\\]/.test(path)) return 'gitops';
-  const m = /(?:^|[/\\])([^/\\:]+)[/\\](?:cluster|namespaces)[/\\]/.exec(path);
-  return m?.[1] ?? fallback;
+  return { cluster, handoff: options.handoff ?? false, changes, summary, diagnostics: [...changes.flatMap((c) => c.diagnostics), ...loose], picture: clusterPicture(base, model) };
 }

@@ -2,6 +2,7 @@
 import { formatBytes } from '../core/quantity.ts';
 import type { ClusterDiff, ObjectChange, Tally } from './diff.ts';
 import { formatPath } from '../core/json.ts';
+import { pictureMarkdown } from './pictures.ts';
 
 export type DiffFormat = 'text' | 'json' | 'markdown';
 
@@ -33,7 +34,7 @@ function summaryLine(d: ClusterDiff): string {
 export function diffText(diffs: readonly ClusterDiff[]): string {
   const lines: string[] = [];
   for (const d of diffs) {
-    lines.push(`cluster ${d.cluster}: ${d.changes.length === 0 ? 'no changes' : summaryLine(d)}`);
+    lines.push(`${d.handoff ? 'hand-off' : 'cluster'} ${d.cluster}: ${d.changes.length === 0 ? 'no changes' : d.handoff ? `${d.changes.length} object(s) changed` : summaryLine(d)}`);
     for (const [kind, list] of byKind(d.changes)) {
       lines.push(`  ${kind}`);
       for (const c of list) {
@@ -52,6 +53,7 @@ export function diffJson(diffs: readonly ClusterDiff[]): string {
   const json = {
     clusters: diffs.map((d) => ({
       cluster: d.cluster,
+      ...(d.handoff ? { handoff: true } : {}),
       changes: d.changes.map((c) => ({
         change: c.change,
         kind: c.kind,
@@ -82,25 +84,28 @@ function mdValue(v: unknown): string {
 export function diffMarkdown(diffs: readonly ClusterDiff[]): string {
   const out: string[] = [];
   for (const d of diffs) {
-    out.push(`### dvpc diff: \`${d.cluster}\``, '');
+    out.push(`### dvpc diff: ${d.handoff ? 'hand-off ' : ''}\`${d.cluster}\``, '');
     if (d.changes.length === 0 && d.diagnostics.length === 0) {
       out.push('No changes.', '');
       continue;
     }
     const s = d.summary;
-    out.push('| | added | removed | changed |', '|---|---:|---:|---:|');
-    for (const [label, x] of [['VMs', s.vms], ['disks', s.disks], ['addresses', s.addresses], ['classes', s.classes]] as const) {
-      out.push(`| ${label} | ${x.added} | ${x.removed} | ${x.changed} |`);
+    if (!d.handoff) {
+      out.push('| | added | removed | changed |', '|---|---:|---:|---:|');
+      for (const [label, x] of [['VMs', s.vms], ['disks', s.disks], ['addresses', s.addresses], ['classes', s.classes]] as const) {
+        out.push(`| ${label} | ${x.added} | ${x.removed} | ${x.changed} |`);
+      }
+      out.push('', '| | before | after |', '|---|---:|---:|');
+      out.push(`| vCPUs | ${s.cores.before} | ${s.cores.after} |`);
+      out.push(`| requested CPU (cores × fraction) | ${s.requestedCores.before} | ${s.requestedCores.after} |`);
+      out.push(`| memory | ${formatBytes(s.memory.before)} | ${formatBytes(s.memory.after)} |`, '');
     }
-    out.push('', '| | before | after |', '|---|---:|---:|');
-    out.push(`| vCPUs | ${s.cores.before} | ${s.cores.after} |`);
-    out.push(`| requested CPU (cores × fraction) | ${s.requestedCores.before} | ${s.requestedCores.after} |`);
-    out.push(`| memory | ${formatBytes(s.memory.before)} | ${formatBytes(s.memory.after)} |`, '');
     if (d.diagnostics.length > 0) {
       out.push('**Needs attention**', '', '| | code | object | what |', '|---|---|---|---|');
       for (const x of d.diagnostics) out.push(`| ${x.severity === 'error' ? '⛔ error' : '⚠️ warning'} | ${x.code} | \`${md(x.resource ?? '')}\` | ${md(x.message)} |`);
       out.push('');
     }
+    if (!d.handoff) out.push(...pictureMarkdown(d.picture));
     for (const [kind, list] of byKind(d.changes)) {
       const n = (c: ObjectChange['change']) => list.filter((x) => x.change === c).length;
       out.push(`<details><summary>${kind}: ${n('added')} added, ${n('removed')} removed, ${n('changed')} changed</summary>`, '');

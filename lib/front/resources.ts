@@ -1,11 +1,9 @@
 /**
- * The YAML front door's entry: files and folders become the Resources of one cluster's model,
- * with its inventory and its baseline (a folder, or the same paths at a git ref).
+ * The YAML front door's entry: files and folders become Resources, and a baseline (a folder, or
+ * the same paths at a git ref). Which cluster each belongs to is clusters.ts's.
  */
 import { append } from '../core/append.ts';
 import { toResource, type Resource } from '../core/resource.ts';
-import { ClusterModel } from '../model/cluster-model.ts';
-import { loadInventory } from '../inventory/load.ts';
 import type { Diagnostic } from '../core/diagnostic.ts';
 import type { Edition } from '../inventory/types.ts';
 import { loadFromGit } from '../read/git.ts';
@@ -22,6 +20,8 @@ export interface CheckOptions {
   readonly allow?: ReadonlySet<string>;
   /** The module's edition, when the user says it (`--edition`). */
   readonly edition?: Edition | undefined;
+  /** A cluster checked without an inventory (or one without nodes) is an error, not a skip. */
+  readonly requireInventory?: boolean;
 }
 
 /** Objects of files and folders as Resources, with the problems reading them. */
@@ -47,14 +47,3 @@ export function loadBaseline(paths: readonly string[], options: CheckOptions, na
   }
   return { resources, diagnostics };
 }
-
-/** The model of a cluster's desired state read from files, with its inventory and baseline. */
-export function modelOfPaths(paths: readonly string[], options: CheckOptions = {}): { model: ClusterModel; diagnostics: Diagnostic[] } {
-  const namespace = options.namespace ?? 'default';
-  const input = loadResources(paths, namespace);
-  const inventory = options.inventory !== undefined ? loadInventory(options.inventory) : undefined;
-  const baseline = loadBaseline(paths, options, namespace);
-  const model = new ClusterModel(input.resources, { inventory, baseline: baseline?.resources, files: input.files, edition: options.edition });
-  return { model, diagnostics: [...input.diagnostics, ...(inventory?.diagnostics ?? []), ...(baseline?.diagnostics ?? [])] };
-}
-

@@ -106,6 +106,14 @@ export function effectiveCoreFraction(policies: readonly Policy[], cores: number
   return steps.reduce((best, f) => (Math.abs(f - 10) < Math.abs(best - 10) ? f : best), steps[0] ?? 100);
 }
 
+/** Run policies under which a VM must be running: what capacity has to hold (DVP501, the diff's picture). */
+export const MUST_RUN: ReadonlySet<string> = new Set(['AlwaysOn', 'AlwaysOnUnlessStoppedManually']);
+
+/** CPU a VM requests, in millicores: cores × core fraction, rounded up as the scheduler's request is. */
+export function requestedMilliCpu(cores: number, fractionPercent: number): bigint {
+  return (BigInt(cores) * 1000n * BigInt(fractionPercent) + 99n) / 100n;
+}
+
 /** The grid values around `value` on min, min+step, ... (< max) plus max: what to suggest instead. */
 export function gridNeighbours(min: bigint, max: bigint, step: bigint, value: bigint): [bigint, bigint] {
   if (value <= min) return [min, min];

@@ -20,8 +20,11 @@ function git(args: string[], input?: string): Buffer {
   }
 }
 
-/** The objects of the manifests under `path` at `ref`; files shown as `ref:path/in/repo`. */
-export function loadFromGit(ref: string, path: string): { objects: LoadedObject[]; diagnostics: Diagnostic[]; files: number } {
+/**
+ * The objects of the manifests under `path` at `ref`; files shown as `ref:path/in/repo`, and
+ * `root`, the path's own place in the repository, so that callers can see each file relative to it.
+ */
+export function loadFromGit(ref: string, path: string): { objects: LoadedObject[]; diagnostics: Diagnostic[]; files: number; root: string } {
   const top = git(['rev-parse', '--show-toplevel']).toString().trim();
   git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
   const inRepo = relative(top, resolve(path)).split('\\').join('/');
@@ -29,7 +32,7 @@ export function loadFromGit(ref: string, path: string): { objects: LoadedObject[
   const listed = git(['-C', top, 'ls-tree', '-r', '-z', '--name-only', ref, '--', inRepo || '.']).toString().split('\0').filter((f) => MANIFEST.test(f)).sort();
   const objects: LoadedObject[] = [];
   const diagnostics: Diagnostic[] = [];
-  if (listed.length === 0) return { objects, diagnostics, files: 0 };
+  if (listed.length === 0) return { objects, diagnostics, files: 0, root: inRepo };
   // One cat-file process for every file: header line "<sha> blob <size>", then the content.
   const out = git(['-C', top, 'cat-file', '--batch'], listed.map((f) => `${ref}:${f}`).join('\n') + '\n');
   let offset = 0;
@@ -43,5 +46,5 @@ export function loadFromGit(ref: string, path: string): { objects: LoadedObject[
     append(objects, parsed.objects);
     append(diagnostics, parsed.diagnostics);
   }
-  return { objects, diagnostics, files: listed.length };
+  return { objects, diagnostics, files: listed.length, root: inRepo };
 }

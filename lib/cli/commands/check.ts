@@ -1,7 +1,7 @@
 /** `dvpc check PATH...`: the same checks as synth, on manifests written by anyone. */
 import { UsageError } from '../../core/errors.ts';
-import { checkPaths } from '../../front/check-paths.ts';
-import { formatReport } from '../format.ts';
+import { checkClusters } from '../../front/check-paths.ts';
+import { formatClusterReports } from '../format.ts';
 import { allowFlag, editionFlag, formatFlag, mustExist, parse, stringFlag, type Command, type Io } from '../args.ts';
 
 const usage = `Usage: dvpc check PATH... [--inventory DIR] [--baseline PATH | --baseline-ref REF]
@@ -26,7 +26,7 @@ Exit codes: 0 no error, 1 an error remains, 2 usage error, 3 internal error.
 
 async function run(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(args, {
-    inventory: { type: 'string' }, baseline: { type: 'string' }, 'baseline-ref': { type: 'string' }, namespace: { type: 'string' }, allow: { type: 'string' }, format: { type: 'string' }, edition: { type: 'string' },
+    inventory: { type: 'string' }, 'require-inventory': { type: 'boolean' }, baseline: { type: 'string' }, 'baseline-ref': { type: 'string' }, namespace: { type: 'string' }, allow: { type: 'string' }, format: { type: 'string' }, edition: { type: 'string' },
   });
   if (positionals.length === 0) throw new UsageError('check needs at least one PATH');
   for (const p of positionals) mustExist(p, 'PATH');
@@ -35,16 +35,17 @@ async function run(args: string[], io: Io): Promise<number> {
   const baseline = stringFlag(values, 'baseline');
   if (baseline !== undefined) mustExist(baseline, 'baseline');
   const format = formatFlag(values, ['text', 'json', 'sarif']);
-  const report = checkPaths(positionals, {
+  const reports = checkClusters(positionals, {
     inventory,
+    requireInventory: values['require-inventory'] === true,
     baseline,
     baselineRef: stringFlag(values, 'baseline-ref'),
     namespace: stringFlag(values, 'namespace') ?? 'default',
     allow: allowFlag(values),
     edition: editionFlag(values),
   });
-  io.out(formatReport(report, format, io.colour));
-  return report.summary.errors > 0 ? 1 : 0;
+  io.out(formatClusterReports(reports, format, io.colour));
+  return reports.some((r) => r.report.summary.errors > 0) ? 1 : 0;
 }
 
 export const command: Command = { usage, run };

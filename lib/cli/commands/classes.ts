@@ -19,7 +19,13 @@ Options:
   --group-by LABEL  the node label to group by (default: the host-model-cpu label)
   --format FMT      yaml (default: the classes as manifests) or text
 
-Exit codes: 0 derived, 1 a group cannot be told apart or the inventory has errors, 2 usage error.
+Classes that already exist in the inventory keep their spec.cpu and spec.nodeSelector while
+they still select the same VM nodes with the same features (spec.cpu is immutable); where
+their selection must change, DVP602 says so. Names depend on a group's value alone: values
+that would share a name are refused (DVP004), never numbered.
+
+Exit codes: 0 derived, 1 a group cannot be derived or named, a live class must change, or the
+inventory has errors; 2 usage error.
 `;
 
 async function run(args: string[], io: Io): Promise<number> {
@@ -36,7 +42,7 @@ async function run(args: string[], io: Io): Promise<number> {
     io.out(derivationText(derivation, inventory));
   } else {
     io.out(emitDocuments(derivedManifests(derivation) as { [key: string]: Json }[]));
-    for (const p of derivation.problems) io.err(`dvpc: cannot derive: ${p}\n`);
+    for (const p of derivation.problems) io.err(`dvpc: ${p.code} cannot derive${p.className ? ` class ${p.className}` : ''}: ${p.message} (hint: ${p.hint})\n`);
   }
   return derivation.problems.length > 0 || inventory.diagnostics.length > 0 ? 1 : 0;
 }

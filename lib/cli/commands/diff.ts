@@ -1,10 +1,7 @@
 /** `dvpc diff`: what a change does to each cluster, field by field, with its dangerous parts marked. */
-import { basename } from 'node:path';
 import { UsageError } from '../../core/errors.ts';
-import type { Resource } from '../../core/resource.ts';
-import { loadBaseline, loadResources } from '../../front/resources.ts';
-import { loadInventory } from '../../inventory/load.ts';
-import { clusterOfFile, diffCluster } from '../../diff/diff.ts';
+import { clusterStates } from '../../front/check-paths.ts';
+import { diffCluster } from '../../diff/diff.ts';
 import { diffJson, diffMarkdown, diffText } from '../../diff/format.ts';
 import { diagnosticLine } from '../format.ts';
 import { allowFlag, formatFlag, mustExist, parse, stringFlag, type Command, type Io } from '../args.ts';
@@ -14,29 +11,21 @@ const usage = `Usage: dvpc diff --baseline PATH | --baseline-ref REF  PATH... [-
 
 The semantic difference between two states of a cluster: objects added, removed and
 changed field by field, each dangerous change marked with its code (DVP107, DVP601-DVP604)
-and severity.
+and severity. Objects are matched by identity (group, kind, namespace, name) within a cluster.
+One desired cluster against one baseline cluster is the same cluster whatever their folders
+are called; dvpc's output roots are compared cluster by cluster, by name.
 
 Options:
   --baseline PATH     the previous state (a folder of manifests)
   --baseline-ref REF  the previous state read from git at REF (e.g. origin/main): the same PATHs
-  --inventory DIR     the cluster as it is, for the checks that need it
+  --inventory DIR     the cluster as it is, for the checks that need it and the capacity picture;
+                      for several clusters, a folder with one inventory folder per cluster
   --allow CODES       comma-separated codes whose errors become warnings for this run
   --namespace NS      namespace of namespaced objects that name none (default "default")
   --format FMT        text (default), json, or markdown (for a pull-request comment)
 
 Exit codes: 0 no error, 1 an error remains, 2 usage error, 3 internal error.
 `;
-
-function groupByCluster(resources: readonly Resource[], fallback: string): Map<string, Resource[]> {
-  const m = new Map<string, Resource[]>();
-  for (const r of resources) {
-    const c = clusterOfFile(r.origin.file, fallback);
-    const list = m.get(c);
-    if (list) list.push(r);
-    else m.set(c, [r]);
-  }
-  return m;
-}
 
 async function run(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(args, {
@@ -53,18 +42,14 @@ async function run(args: string[], io: Io): Promise<number> {
   const format = formatFlag(values, ['text', 'json', 'markdown']);
   const namespace = stringFlag(values, 'namespace') ?? 'default';
   const allow = allowFlag(values);
-  const fallback = basename(positionals[0] as string);
-  const desired = loadResources(positionals, namespace);
-  const base = loadBaseline(positionals, { baseline, baselineRef }, namespace) ?? { resources: [], diagnostics: [] };
-  for (const d of [...desired.diagnostics, ...base.diagnostics]) io.err(diagnosticLine(d));
-  const after = groupByCluster(desired.resources, fallback);
-  const before = groupByCluster(base.resources, fallback);
-  const inv = inventory !== undefined ? loadInventory(inventory) : undefined;
-  const clusters = [...new Set([...after.keys(), ...before.keys()])].sort();
-  const diffs = clusters.map((c) => diffCluster(c, after.get(c) ?? [], before.get(c) ?? [], { inventory: inv, allow }));
+  const states = clusterStates(positionals, { baseline, baselineRef, inventory, namespace });
+  // Problems reading the input (not the diff's findings) go to standard error.
+  const reading = states.flatMap((s) => s.diagnostics);
+  for (const d of reading) io.err(diagnosticLine(d));
+  const diffs = states.map((s) => diffCluster(s.name, s.resources, s.baseline ?? [], { inventory: s.inventory, allow, handoff: s.handoff }));
   io.out(format === 'json' ? diffJson(diffs) : format === 'markdown' ? diffMarkdown(diffs) : diffText(diffs));
   const errors = diffs.reduce((n, d) => n + d.diagnostics.filter((x) => x.severity === 'error').length, 0);
-  return errors > 0 || desired.diagnostics.length > 0 ? 1 : 0;
+  return errors > 0 || reading.some((d) => d.severity === 'error') ? 1 : 0;
 }
 
 export const command: Command = { usage, run };

@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import type { App } from 'cdk8s';
 import { UsageError } from '../../core/errors.ts';
 import { synthesize } from '../../synth.ts';
-import { formatReport, mergeReports } from '../format.ts';
+import { formatReport, mergeReports, skippedLine } from '../format.ts';
 import { looseReport } from '../../check/index.ts';
 import { formatSarifRuns, synthRuns } from '../sarif.ts';
 import { allowFlag, editionFlag, formatFlag, mustExist, noPositionals, parse, stringFlag, type Command, type Io } from '../args.ts';
@@ -64,6 +64,8 @@ async function run(args: string[], io: Io): Promise<number> {
   else if (format !== 'text' || report.diagnostics.length > 0 || !result.written) io.out(formatReport(report, format, io.colour, title));
   if (format === 'text' && result.written) {
     io.err(`synthesized ${result.clusters.map((c) => c.cluster).join(', ')}: ${result.files.size} files, ${report.summary.resources} objects\n`);
+    // On success too, each cluster says what it could not check (no inventory, no baseline).
+    for (const c of result.clusters) if (c.report.summary.skipped.length > 0) io.err(`  ${c.cluster}: ${skippedLine(c.report.summary.skipped)}\n`);
   }
   return report.summary.errors > 0 ? 1 : 0;
 }
