@@ -18,7 +18,7 @@ import { toResource, type JsonObject, type Origin, type Resource } from './core/
 import { ClusterModel } from './model/cluster-model.ts';
 import { layout, type PlacedObject } from './render/layout.ts';
 import { emitDocuments, kustomizationFile, lineMaps } from './render/yaml-emit.ts';
-import { ARGO_SYNC_OPTIONS, FLUX_PRUNE, SYNC_WAVE_ANNOTATION, syncWave } from './render/order.ts';
+import { ARGO_SYNC_OPTIONS, FLUX_PRUNE, folderDependencies, withSyncWaves } from './render/order.ts';
 import { holdsData } from './core/kinds.ts';
 import { writeTreeAtomically, type FileTree } from './render/write.ts';
 import { runChecks, type Report } from './check/index.ts';
@@ -80,11 +80,9 @@ export interface SynthResult {
   readonly phases: SynthPhases;
 }
 
-/** Kubernetes' own annotations that dvpc adds, keeping any value the user set. */
+/** Kubernetes' own annotations that dvpc adds, keeping any value the user set (sync waves: withSyncWaves). */
 function decorate(kind: string, body: JsonObject): JsonObject {
   const add: Record<string, string> = {};
-  const wave = syncWave(kind);
-  if (wave !== undefined) add[SYNC_WAVE_ANNOTATION] = String(wave);
   if (holdsData(kind, body)) {
     add[ARGO_SYNC_OPTIONS] = 'Prune=false';
     add[FLUX_PRUNE] = 'disabled';
@@ -147,14 +145,17 @@ function collect(cluster: Cluster): Collected[] {
 }
 
 /** Renders one cluster: its files (relative to the outdir) and its model with file-accurate origins. */
-export function renderCluster(cluster: Cluster, outdirShown: string, inventory: Inventory | undefined, baseline?: { resources: Resource[]; diagnostics: Diagnostic[] }, phases: SynthPhases = newPhases()): { files: Map<string, string>; model: ClusterModel; extra: Diagnostic[] } {
+export function renderCluster(cluster: Cluster, outdirShown: string, inventory: Inventory | undefined, baseline?: { resources: Resource[]; diagnostics: Diagnostic[] }, phases: SynthPhases = newPhases()): { files: Map<string, string>; model: ClusterModel; extra: Diagnostic[]; dependencies: Map<string, string[]> } {
   let t = performance.now();
-  const objects = collect(cluster);
+  // Sync waves need every object of the cluster: what each references comes first.
+  const objects = withSyncWaves(collect(cluster));
   phases.collect += performance.now() - t;
   t = performance.now();
   const files = new Map<string, string>();
   const resources: Resource[] = [];
-  for (const folder of layout(objects)) {
+  const folders = layout(objects);
+  const dependencies = folderDependencies(folders);
+  for (const folder of folders) {
     for (const file of folder.files) {
       const rel = `${cluster.clusterName}/${folder.path}/${file.name}`;
       const docs = file.objects.map((o) => o.body);
@@ -172,7 +173,7 @@ export function renderCluster(cluster: Cluster, outdirShown: string, inventory: 
   // Parse every object now, so that the model's cost is counted here and not in the first check.
   for (const r of model.resources) model.parse(r);
   phases.model += performance.now() - t;
-  return { files, model, extra: [...(inventory?.diagnostics ?? []), ...(baseline?.diagnostics ?? [])] };
+  return { files, model, extra: [...(inventory?.diagnostics ?? []), ...(baseline?.diagnostics ?? [])], dependencies };
 }
 
 /** A cluster's previous output: its folder under the baseline root, or under outdir at a git ref. */
@@ -218,11 +219,13 @@ export function synthesize(app: App, options: SynthOptions = {}): SynthResult {
   // Problems constructors recorded go to the report of the cluster they belong to.
   const problems = recordedProblems(app).map(constructDiagnostic);
   const clusterList = clustersOf(app);
+  const dependencies = new Map<string, Map<string, string[]>>();
   const clusterOfProblem = (d: Diagnostic) => clusterList.find((c) => d.constructPath === c.node.path || d.constructPath?.startsWith(`${c.node.path}/`));
   for (const cluster of clusterList) {
     const inventory = cluster.inventoryDir ? loadInventory(cluster.inventoryDir) : undefined;
     const baseline = baselineOf(cluster.clusterName, outdir, options);
-    const { files, model, extra: loaded } = renderCluster(cluster, shown, inventory, baseline, phases);
+    const { files, model, extra: loaded, dependencies: folderDeps } = renderCluster(cluster, shown, inventory, baseline, phases);
+    dependencies.set(cluster.clusterName, folderDeps);
     const extra = [...problems.filter((d) => clusterOfProblem(d) === cluster), ...loaded];
     for (const [k, v] of files) all.set(k, v);
     const t = performance.now();
@@ -241,7 +244,7 @@ export function synthesize(app: App, options: SynthOptions = {}): SynthResult {
       else folders.set(m[1] as string, [m[2] as string]);
     }
     if (folders.has('gitops')) throw new DvpcError('DVP004', 'a cluster is named "gitops", the folder of the GitOps hand-off', 'rename the cluster', handoff.node.path);
-    for (const [k, v] of gitopsFiles((handoff as GitOps).props, folders)) all.set(k, v);
+    for (const [k, v] of gitopsFiles((handoff as GitOps).props, folders, dependencies)) all.set(k, v);
   }
   const appDiagnostics = problems.filter((d) => clusterOfProblem(d) === undefined);
   const errors = clusters.reduce((n, c) => n + c.report.summary.errors, 0) + appDiagnostics.filter((d) => d.severity === 'error').length;

@@ -82,8 +82,12 @@ function dependsOn(folders: readonly string[], folder: string): string[] {
   return deps;
 }
 
-/** The files of dist/gitops/, relative to the output folder. */
-export function gitopsFiles(p: GitOpsProps, clusters: ReadonlyMap<string, readonly string[]>): Map<string, string> {
+/**
+ * The files of dist/gitops/, relative to the output folder. `dependencies` (per cluster, per
+ * folder: the folders it waits for, render/order's folderDependencies) replaces the default
+ * order of dependsOn() where given.
+ */
+export function gitopsFiles(p: GitOpsProps, clusters: ReadonlyMap<string, readonly string[]>, dependencies?: ReadonlyMap<string, ReadonlyMap<string, readonly string[]>>): Map<string, string> {
   const files = new Map<string, string>();
   const base = (p.path ?? 'dist').replace(/\/+$/, '');
   const argoNs = p.argocd?.namespace ?? 'argocd';
@@ -132,7 +136,7 @@ export function gitopsFiles(p: GitOpsProps, clusters: ReadonlyMap<string, readon
       spec: { interval, url: p.repoURL, ref: { branch: p.revision ?? 'main' } },
     }];
     for (const f of folders) {
-      const deps = dependsOn(folders, f);
+      const deps = dependencies?.get(c)?.get(f) ?? dependsOn(folders, f);
       const spec: Doc = {
         interval,
         path: `./${base}/${c}/${f}`,

@@ -1,11 +1,28 @@
 /**
- * How objects are laid out for GitOps: their Argo CD sync waves (module settings and classes,
- * then images, namespaces and secrets, then disks and addresses, then VMs), the annotations that
- * keep data from being pruned, and the file each kind is written to. Apply order lives in the
- * objects, never in file order; the order of objects within a file is core/kinds' rank.
+ * Apply order and file names (SPEC §4). Apply order lives in the objects, never in file order:
+ *
+ * - Argo CD: `argocd.argoproj.io/sync-wave` on every object. Each kind has a base wave (module
+ *   settings and classes 0; images, namespaces and Secrets 1; disks and addresses 2; VMs and
+ *   pools 3; attachments, snapshots and operations after what they act on), and an object comes
+ *   at least one wave after every object of the cluster it references (model/references: an
+ *   image made from a disk after that disk, a snapshot after its VM), and no earlier than its
+ *   Namespace. A wave the user set on an object is kept, and counts for what references it.
+ * - Flux: one Kustomization per folder, each depending on the folders whose objects its objects
+ *   reference (`folderDependencies`), from the same reference graph.
+ *
+ * The order of objects within a file is core/kinds' rank; each kind has its own plural file.
  */
+import { identityKey } from '../core/resource.ts';
+import type { JsonObject } from '../core/json.ts';
+import { isJsonObject } from '../core/json.ts';
+import { referenceKey, referencesOf, type ReferringObject } from '../model/references.ts';
+
+export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
+export const ARGO_SYNC_OPTIONS = 'argocd.argoproj.io/sync-options';
+export const FLUX_PRUNE = 'kustomize.toolkit.fluxcd.io/prune';
 
 interface KindLayout {
+  /** The earliest wave of the kind; references can only move an object later. */
   readonly wave: number;
   readonly file: string;
 }
@@ -13,30 +30,176 @@ interface KindLayout {
 const KINDS: Record<string, KindLayout> = {
   ModuleConfig: { wave: 0, file: 'module-configs.yaml' },
   VirtualMachineClass: { wave: 0, file: 'virtual-machine-classes.yaml' },
-  Namespace: { wave: 1, file: 'namespace.yaml' },
+  NodeUSBDevice: { wave: 0, file: 'node-usb-devices.yaml' },
+  Namespace: { wave: 1, file: 'namespaces.yaml' },
   ClusterVirtualImage: { wave: 1, file: 'cluster-virtual-images.yaml' },
   Secret: { wave: 1, file: 'secrets.yaml' },
   VirtualImage: { wave: 1, file: 'virtual-images.yaml' },
   VirtualDisk: { wave: 2, file: 'virtual-disks.yaml' },
   VirtualMachineIPAddress: { wave: 2, file: 'ip-addresses.yaml' },
+  VirtualMachineMACAddress: { wave: 2, file: 'mac-addresses.yaml' },
+  VirtualMachineIPAddressLease: { wave: 2, file: 'ip-address-leases.yaml' },
+  VirtualMachineMACAddressLease: { wave: 2, file: 'mac-address-leases.yaml' },
+  VirtualDiskSnapshot: { wave: 3, file: 'virtual-disk-snapshots.yaml' },
   VirtualMachine: { wave: 3, file: 'virtual-machines.yaml' },
+  VirtualMachinePool: { wave: 3, file: 'virtual-machine-pools.yaml' },
   VirtualMachineBlockDeviceAttachment: { wave: 4, file: 'block-device-attachments.yaml' },
+  VirtualMachineSnapshot: { wave: 4, file: 'virtual-machine-snapshots.yaml' },
+  VirtualMachineOperation: { wave: 4, file: 'virtual-machine-operations.yaml' },
+  VirtualMachineSnapshotOperation: { wave: 5, file: 'virtual-machine-snapshot-operations.yaml' },
+  USBDevice: { wave: 1, file: 'usb-devices.yaml' },
 };
 
-/** The Argo CD sync wave of a kind, or undefined for kinds dvpc does not order. */
-export function syncWave(kind: string): number | undefined {
-  return KINDS[kind]?.wave;
+/** The wave of a kind before references are counted (0 for kinds dvpc does not know). */
+export function baseWave(kind: string): number {
+  return KINDS[kind]?.wave ?? 0;
 }
 
 function kebab(s: string): string {
   return s.replace(/([a-z0-9])([A-Z])/g, '$1-$2').replace(/([A-Z])([A-Z][a-z])/g, '$1-$2').toLowerCase();
 }
 
-/** The file a kind's objects are written to inside their folder. */
-export function kindFile(kind: string): string {
-  return KINDS[kind]?.file ?? `${kebab(kind) || 'object'}.yaml`;
+/** The English plural of a kebab-case word (`network-policy` → `network-policies`). */
+function plural(word: string): string {
+  if (/[^aeiou]y$/.test(word)) return `${word.slice(0, -1)}ies`;
+  if (/(s|x|z|ch|sh)$/.test(word)) return `${word}es`;
+  return `${word}s`;
 }
 
-export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
-export const ARGO_SYNC_OPTIONS = 'argocd.argoproj.io/sync-options';
-export const FLUX_PRUNE = 'kustomize.toolkit.fluxcd.io/prune';
+/** The file a kind's objects are written to inside their folder: the kind in plural kebab-case. */
+export function kindFile(kind: string): string {
+  const known = KINDS[kind]?.file;
+  if (known) return known;
+  const base = kebab(kind).replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '');
+  return `${base === '' ? 'objects' : plural(base)}.yaml`;
+}
+
+/** An object as the apply order sees it. */
+export interface OrderedObject extends ReferringObject {
+  readonly name: string;
+}
+
+/** The wave a user wrote on an object, if it is an integer. */
+function writtenWave(body: JsonObject): number | undefined {
+  const meta = body['metadata'];
+  const annotations = isJsonObject(meta) ? meta['annotations'] : undefined;
+  const v = isJsonObject(annotations) ? annotations[SYNC_WAVE_ANNOTATION] : undefined;
+  return typeof v === 'string' && /^-?[0-9]+$/.test(v.trim()) ? Number(v.trim()) : undefined;
+}
+
+/**
+ * Every object's sync wave: its written wave, else the later of its kind's base wave and one
+ * wave after each object of `objects` it references (its Namespace's wave itself: Argo CD
+ * applies Namespaces first within a wave). Deterministic: objects are visited in the order
+ * given, references in field order. A reference that closes a cycle (two objects made from
+ * each other, which the module never resolves either) is not followed.
+ */
+export function syncWaves<T extends OrderedObject>(objects: readonly T[]): Map<T, number> {
+  const byKey = new Map<string, T>();
+  for (const o of objects) {
+    const key = identityKey(o);
+    if (!byKey.has(key)) byKey.set(key, o);
+  }
+  const waves = new Map<T, number>();
+  const visiting = new Set<T>();
+  const visit = (o: T): number => {
+    const done = waves.get(o);
+    if (done !== undefined) return done;
+    const written = writtenWave(o.body);
+    if (written !== undefined) {
+      waves.set(o, written);
+      return written;
+    }
+    visiting.add(o);
+    let wave = baseWave(o.kind);
+    for (const ref of referencesOf(o)) {
+      const target = byKey.get(referenceKey(ref));
+      if (!target || target === o || visiting.has(target)) continue;
+      wave = Math.max(wave, visit(target) + (ref.role === 'namespace' ? 0 : 1));
+    }
+    visiting.delete(o);
+    waves.set(o, wave);
+    return wave;
+  };
+  for (const o of objects) visit(o);
+  return waves;
+}
+
+/** The objects with their sync wave annotation added (a wave the user wrote is kept as written). */
+export function withSyncWaves<T extends OrderedObject>(objects: readonly T[]): T[] {
+  const waves = syncWaves(objects);
+  return objects.map((o) => {
+    if (writtenWave(o.body) !== undefined) return o;
+    const meta = isJsonObject(o.body['metadata']) ? o.body['metadata'] : {};
+    const annotations = isJsonObject(meta['annotations']) ? meta['annotations'] : {};
+    if (annotations[SYNC_WAVE_ANNOTATION] !== undefined) return o;
+    const body: JsonObject = { ...o.body, metadata: { ...meta, annotations: { ...annotations, [SYNC_WAVE_ANNOTATION]: String(waves.get(o) ?? 0) } } };
+    return { ...o, body };
+  });
+}
+
+/** A folder of the layout, as far as dependencies go. */
+export interface FolderObjects {
+  readonly path: string;
+  readonly files: readonly { readonly objects: readonly OrderedObject[] }[];
+}
+
+/** Whether `to` can be reached from `from` along the edges so far. */
+function reaches(edges: ReadonlyMap<string, ReadonlySet<string>>, from: string, to: string): boolean {
+  const stack = [from];
+  const seen = new Set<string>();
+  while (stack.length > 0) {
+    const f = stack.pop() as string;
+    if (f === to) return true;
+    if (seen.has(f)) continue;
+    seen.add(f);
+    for (const n of edges.get(f) ?? []) stack.push(n);
+  }
+  return false;
+}
+
+/**
+ * Which folders each folder of a cluster must wait for (Flux `dependsOn`), from what its objects
+ * reference. Edges are added in a fixed order, and one that would close a cycle is dropped:
+ *
+ * 1. every folder waits for `cluster/` (the ModuleConfig and classes), a shard for its project's `common/`;
+ * 2. a folder of cluster-scoped objects made from namespaced ones (`cluster-from-namespaces/`,
+ *    see render/layout) waits for the folders holding what they are made from;
+ * 3. every other reference, folders in name order.
+ *
+ * So a project that both holds a disk and uses the ClusterVirtualImage made from it does not wait
+ * for that image's folder (the image waits for the project): its VM is applied first and waits
+ * in the cluster until the image is ready, as the module lets it.
+ */
+export function folderDependencies(folders: readonly FolderObjects[]): Map<string, string[]> {
+  const paths = folders.map((f) => f.path).sort();
+  const folderOf = new Map<string, string>();
+  for (const f of folders) for (const file of f.files) for (const o of file.objects) if (!folderOf.has(identityKey(o))) folderOf.set(identityKey(o), f.path);
+  const edges = new Map<string, Set<string>>(paths.map((p) => [p, new Set<string>()]));
+  const add = (from: string, to: string) => {
+    if (from === to || edges.get(from)?.has(to) || reaches(edges, to, from)) return;
+    edges.get(from)?.add(to);
+  };
+  for (const p of paths) {
+    if (p !== 'cluster' && edges.has('cluster')) add(p, 'cluster');
+    const shard = /^(namespaces\/[^/]+)\/shard-[0-9]+$/.exec(p);
+    if (shard && edges.has(`${shard[1]}/common`)) add(p, `${shard[1]}/common`);
+  }
+  const pairs = new Set<string>();
+  for (const f of folders) {
+    for (const file of f.files) {
+      for (const o of file.objects) {
+        for (const ref of referencesOf(o)) {
+          const to = folderOf.get(referenceKey(ref));
+          if (to !== undefined && to !== f.path) pairs.add(`${f.path}\u0000${to}`);
+        }
+      }
+    }
+  }
+  const referenced = [...pairs].map((p) => p.split('\u0000') as [string, string]);
+  const madeFrom = (e: [string, string]) => !e[0].startsWith('namespaces/') && e[1].startsWith('namespaces/');
+  const byName = (a: [string, string], b: [string, string]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0);
+  for (const e of referenced.filter(madeFrom).sort(byName)) add(e[0], e[1]);
+  for (const e of referenced.filter((x) => !madeFrom(x)).sort(byName)) add(e[0], e[1]);
+  return new Map(paths.map((p) => [p, [...(edges.get(p) ?? [])].sort()]));
+}
