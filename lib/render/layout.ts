@@ -2,7 +2,7 @@
  * Where each object of a cluster is written inside `dist/<cluster>/` (SPEC §4):
  *
  *   cluster/                     cluster-scoped objects (ModuleConfig, classes, ClusterVirtualImages)
- *   cluster-from-namespaces/     cluster-scoped objects made from namespaced ones (a
+ *   cluster/from-namespaces/     cluster-scoped objects made from namespaced ones (a
  *                                ClusterVirtualImage of a project's disk), applied after those
  *   namespaces/<ns>/             one project's objects, its Namespace included
  *   namespaces/<ns>/common/      ...of a project too large for one folder: what is not tied to a VM
@@ -156,7 +156,7 @@ function folderOfNamespace<T extends PlacedObject>(ns: string, objects: readonly
  * `cluster/` they would be applied before the projects that hold what they are made from (Flux
  * applies `cluster/` first), so they get a folder of their own that waits for those projects.
  */
-export const CLUSTER_FROM_NAMESPACES = 'cluster-from-namespaces';
+export const CLUSTER_FROM_NAMESPACES = 'cluster/from-namespaces';
 
 /** Places a cluster's objects into folders and files, everything in dvpc's fixed order. */
 export function layout<T extends PlacedObject>(objects: readonly T[]): LayoutFolder<T>[] {

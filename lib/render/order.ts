@@ -163,7 +163,7 @@ function reaches(edges: ReadonlyMap<string, ReadonlySet<string>>, from: string, 
  * reference. Edges are added in a fixed order, and one that would close a cycle is dropped:
  *
  * 1. every folder waits for `cluster/` (the ModuleConfig and classes), a shard for its project's `common/`;
- * 2. a folder of cluster-scoped objects made from namespaced ones (`cluster-from-namespaces/`,
+ * 2. a folder of cluster-scoped objects made from namespaced ones (`cluster/from-namespaces/`,
  *    see render/layout) waits for the folders holding what they are made from;
  * 3. every other reference, folders in name order.
  *
