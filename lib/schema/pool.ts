@@ -150,7 +150,7 @@ export const poolSpec = z.strictObject({
       ctx.addIssue({ code: 'custom', path: ['virtualMachineTemplate', 'spec', 'blockDeviceRefs', i, 'name'], message: `each VirtualDisk reference in virtualMachineTemplate.spec.blockDeviceRefs must name a virtualDiskTemplates entry ("${r.name.slice(0, 63)}" does not)` });
     }
   });
-  if (vmSpec && diskRefs.length !== templates.length && diskRefs.every((r) => templates.some((t) => t.name === r.name))) {
+  if (vmSpec && diskRefs.length !== templates.length) {
     ctx.addIssue({ code: 'custom', path: ['virtualMachineTemplate', 'spec', 'blockDeviceRefs'], message: 'each virtualDiskTemplates entry must be referenced exactly once (no duplicate VirtualDisk references)' });
   }
   if (vmSpec?.osType === 'Legacy') {
