@@ -18,7 +18,7 @@ import { toResource, type JsonObject, type Origin, type Resource } from './core/
 import { ClusterModel } from './model/cluster-model.ts';
 import { layout, type PlacedObject } from './render/layout.ts';
 import { emitDocuments, kustomizationFile, lineMaps } from './render/yaml-emit.ts';
-import { ARGO_SYNC_OPTIONS, FLUX_PRUNE, folderDependencies, withSyncWaves } from './render/order.ts';
+import { ARGO_SYNC_OPTIONS, FLUX_PRUNE, addSyncWaves, folderDependencies } from './render/order.ts';
 import { holdsData } from './core/kinds.ts';
 import { writeTreeAtomically, type FileTree } from './render/write.ts';
 import { runChecks, type Report } from './check/index.ts';
@@ -80,7 +80,7 @@ export interface SynthResult {
   readonly phases: SynthPhases;
 }
 
-/** Kubernetes' own annotations that dvpc adds, keeping any value the user set (sync waves: withSyncWaves). */
+/** Kubernetes' own annotations that dvpc adds, keeping any value the user set (sync waves: addSyncWaves). */
 function decorate(kind: string, body: JsonObject): JsonObject {
   const add: Record<string, string> = {};
   if (holdsData(kind, body)) {
@@ -147,8 +147,9 @@ function collect(cluster: Cluster): Collected[] {
 /** Renders one cluster: its files (relative to the outdir) and its model with file-accurate origins. */
 export function renderCluster(cluster: Cluster, outdirShown: string, inventory: Inventory | undefined, baseline?: { resources: Resource[]; diagnostics: Diagnostic[] }, phases: SynthPhases = newPhases()): { files: Map<string, string>; model: ClusterModel; extra: Diagnostic[]; dependencies: Map<string, string[]> } {
   let t = performance.now();
+  const objects = collect(cluster);
   // Sync waves need every object of the cluster: what each references comes first.
-  const objects = withSyncWaves(collect(cluster));
+  addSyncWaves(objects);
   phases.collect += performance.now() - t;
   t = performance.now();
   const files = new Map<string, string>();

@@ -8,7 +8,7 @@
  */
 import type { FieldPath, Json, JsonObject } from '../core/json.ts';
 import { isJsonObject } from '../core/json.ts';
-import { GROUP, isClusterScoped } from '../core/kinds.ts';
+import { DVP_KINDS, GROUP } from '../core/kinds.ts';
 
 /** Why one object names another; the checks choose a code by it. */
 export type ReferenceRole =
@@ -76,7 +76,7 @@ class Collector {
   dvp(role: ReferenceRole, kind: string | undefined, name: Json | undefined, path: FieldPath, ns: string | undefined = this.namespace): void {
     const n = str(name);
     if (kind === undefined || n === undefined) return;
-    const scoped = isClusterScoped(`${GROUP}/v1alpha2`, kind);
+    const scoped = DVP_KINDS[kind] === 'Cluster';
     if (!scoped && ns === undefined) return;
     this.out.push({ role, group: GROUP, kind, namespace: scoped ? undefined : ns, name: n, path });
   }
@@ -122,11 +122,10 @@ function dataSourceRefs(c: Collector, ds: JsonObject | undefined, at: FieldPath,
 
 /** Every object the given one names, in field order. Objects of other groups name only their namespace. */
 export function referencesOf(o: ReferringObject): Reference[] {
+  const spec = obj(o.body['spec']);
   const c = new Collector(o.namespace);
   if (o.namespace !== undefined) c.out.push({ role: 'namespace', group: '', kind: 'Namespace', namespace: undefined, name: o.namespace, path: ['metadata', 'namespace'] });
-  if (!o.apiVersion.startsWith(`${GROUP}/`)) return c.out;
-  const spec = obj(o.body['spec']);
-  if (!spec) return c.out;
+  if (!o.apiVersion.startsWith(`${GROUP}/`) || !spec) return c.out;
   switch (o.kind) {
     case 'VirtualMachine':
       vmSpecRefs(c, spec, ['spec'], false);

@@ -160,9 +160,12 @@ export const CLUSTER_FROM_NAMESPACES = 'cluster/from-namespaces';
 
 /** Places a cluster's objects into folders and files, everything in dvpc's fixed order. */
 export function layout<T extends PlacedObject>(objects: readonly T[]): LayoutFolder<T>[] {
-  const namespaced = new Set<string>();
-  for (const o of objects) if (o.namespace !== undefined) namespaced.add(identityKey(o));
-  const madeFromNamespaces = (o: T) => referencesOf(o).some((ref) => ref.namespace !== undefined && namespaced.has(referenceKey(ref)));
+  let namespaced: Set<string> | undefined;
+  const madeFromNamespaces = (o: T) => referencesOf(o).some((ref) => {
+    if (ref.namespace === undefined) return false;
+    namespaced ??= new Set(objects.filter((x) => x.namespace !== undefined).map((x) => identityKey(x)));
+    return namespaced.has(referenceKey(ref));
+  });
   const late: T[] = [];
   const clusterScoped: T[] = [];
   const byNamespace = new Map<string, T[]>();

@@ -125,17 +125,26 @@ export function syncWaves<T extends OrderedObject>(objects: readonly T[]): Map<T
   return waves;
 }
 
-/** The objects with their sync wave annotation added (a wave the user wrote is kept as written). */
-export function withSyncWaves<T extends OrderedObject>(objects: readonly T[]): T[] {
+/**
+ * Writes each object's sync wave annotation into its body (a wave the user wrote is kept as
+ * written). The bodies are changed in place: they are the fresh JSON a synth just rendered, and
+ * copying every one of them would cost more than the waves themselves.
+ */
+export function addSyncWaves(objects: readonly OrderedObject[]): void {
   const waves = syncWaves(objects);
-  return objects.map((o) => {
-    if (writtenWave(o.body) !== undefined) return o;
-    const meta = isJsonObject(o.body['metadata']) ? o.body['metadata'] : {};
-    const annotations = isJsonObject(meta['annotations']) ? meta['annotations'] : {};
-    if (annotations[SYNC_WAVE_ANNOTATION] !== undefined) return o;
-    const body: JsonObject = { ...o.body, metadata: { ...meta, annotations: { ...annotations, [SYNC_WAVE_ANNOTATION]: String(waves.get(o) ?? 0) } } };
-    return { ...o, body };
-  });
+  for (const o of objects) {
+    let meta = o.body['metadata'];
+    if (!isJsonObject(meta)) {
+      meta = {};
+      o.body['metadata'] = meta;
+    }
+    let annotations = meta['annotations'];
+    if (!isJsonObject(annotations)) {
+      annotations = {};
+      meta['annotations'] = annotations;
+    }
+    if (annotations[SYNC_WAVE_ANNOTATION] === undefined) annotations[SYNC_WAVE_ANNOTATION] = String(waves.get(o) ?? 0);
+  }
 }
 
 /** A folder of the layout, as far as dependencies go. */
@@ -174,7 +183,14 @@ function reaches(edges: ReadonlyMap<string, ReadonlySet<string>>, from: string, 
 export function folderDependencies(folders: readonly FolderObjects[]): Map<string, string[]> {
   const paths = folders.map((f) => f.path).sort();
   const folderOf = new Map<string, string>();
-  for (const f of folders) for (const file of f.files) for (const o of file.objects) if (!folderOf.has(identityKey(o))) folderOf.set(identityKey(o), f.path);
+  for (const f of folders) {
+    for (const file of f.files) {
+      for (const o of file.objects) {
+        const key = identityKey(o);
+        if (!folderOf.has(key)) folderOf.set(key, f.path);
+      }
+    }
+  }
   const edges = new Map<string, Set<string>>(paths.map((p) => [p, new Set<string>()]));
   const add = (from: string, to: string) => {
     if (from === to || edges.get(from)?.has(to) || reaches(edges, to, from)) return;
@@ -185,18 +201,21 @@ export function folderDependencies(folders: readonly FolderObjects[]): Map<strin
     const shard = /^(namespaces\/[^/]+)\/shard-[0-9]+$/.exec(p);
     if (shard && edges.has(`${shard[1]}/common`)) add(p, `${shard[1]}/common`);
   }
-  const pairs = new Set<string>();
+  const referenced: [string, string][] = [];
   for (const f of folders) {
+    const targets = new Set<string>();
     for (const file of f.files) {
       for (const o of file.objects) {
         for (const ref of referencesOf(o)) {
+          // An object's Namespace is in its folder, or in the common folder its shard already waits for.
+          if (ref.role === 'namespace') continue;
           const to = folderOf.get(referenceKey(ref));
-          if (to !== undefined && to !== f.path) pairs.add(`${f.path}\u0000${to}`);
+          if (to !== undefined && to !== f.path) targets.add(to);
         }
       }
     }
+    for (const to of targets) referenced.push([f.path, to]);
   }
-  const referenced = [...pairs].map((p) => p.split('\u0000') as [string, string]);
   const madeFrom = (e: [string, string]) => !e[0].startsWith('namespaces/') && e[1].startsWith('namespaces/');
   const byName = (a: [string, string], b: [string, string]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0);
   for (const e of referenced.filter(madeFrom).sort(byName)) add(e[0], e[1]);
