@@ -120,6 +120,11 @@ describe('every CEL rule of the new CRDs fails on its own', () => {
     expect(messages(virtualMachinePool, tpl((s) => { s.topologySpreadConstraints = [{ maxSkew: 1, minDomains: 2, topologyKey: 'zone', whenUnsatisfiable: 'DoNotSchedule' }]; }))).toEqual([]);
   });
 
+  it('checks the module-made kinds a repository may still hold', () => {
+    expect(messages(nodeUSBDevice, { apiVersion: G, kind: 'NodeUSBDevice', metadata: { name: 'u' }, spec: { assignedNamespace: 5 } })).toEqual(['spec.assignedNamespace: expected a string, got the number 5']);
+    expect(messages(virtualMachineMACAddressLease, { apiVersion: G, kind: 'VirtualMachineMACAddressLease', metadata: { name: 'mac-1' }, spec: { virtualMachineMACAddressRef: { name: 'm' } } })).toEqual(['spec.virtualMachineMACAddressRef.namespace: required field "namespace" is missing']);
+  });
+
   it('rejects a USBDevice with a spec (it has none)', () => {
     expect(messages(usbDevice, { apiVersion: G, kind: 'USBDevice', metadata: { name: 'u' }, spec: {} })).toEqual(['spec: unknown field "spec"']);
   });
