@@ -130,12 +130,8 @@ export class VirtualMachinePool extends DvpObject {
         persistentVolumeClaim: d.size !== undefined || d.storageClassName !== undefined ? compact({ size: d.size, storageClassName: d.storageClassName }) : undefined,
       }),
     }));
-    const vmSpec = compact({
-      ...renderVmSpec(() => this, name, props),
-      blockDeviceRefs: refs,
-      // Required in a pool's template, with no default: render the VM's default.
-      liveMigrationPolicy: props.liveMigrationPolicy ?? 'PreferSafe',
-    });
+    // liveMigrationPolicy is required in a pool's template, with no default: render the VM's default.
+    const vmSpec = renderVmSpec(() => this, name, props, { blockDeviceRefs: refs, liveMigrationPolicy: props.liveMigrationPolicy ?? 'PreferSafe' });
     const metadata = compact({ labels: props.memberLabels, annotations: props.memberAnnotations });
     const spec = {
       replicas: props.replicas,

@@ -97,11 +97,7 @@ export class VirtualMachine extends DvpObject {
       return compact({ kind: 'VirtualDisk', name: `${name}-${d.name}`, bootOrder });
     });
     const addressName = props.address === undefined ? undefined : typeof props.address === 'string' ? name : props.address.objectName;
-    const spec = compact({
-      ...renderVmSpec(() => this, name, props),
-      blockDeviceRefs: refs,
-      virtualMachineIPAddressName: addressName,
-    });
+    const spec = renderVmSpec(() => this, name, props, { blockDeviceRefs: refs, virtualMachineIPAddressName: addressName });
     super(scope, id, { apiVersion: V1ALPHA2, kind: 'VirtualMachine', name, namespace, labels: props.labels, annotations: props.annotations, body: { spec } });
     this.className = classNameOf(props);
     for (const d of foreign) {

@@ -285,11 +285,11 @@ export function reportVmSpecProblems(owner: IConstruct, namespace: string, props
 }
 
 /**
- * The rendered spec (without `blockDeviceRefs` and `virtualMachineIPAddressName`, which the caller
- * adds). `owner` gives the VM or pool construct once it exists (the class default is resolved at
- * synthesis), `name` is the object's name (it names the cloud-init Secret).
+ * The rendered spec, with `blockDeviceRefs` and the address claim the caller gives. `owner` gives
+ * the VM or pool construct once it exists (the class default is resolved at synthesis), `name` is
+ * the object's name (it names the cloud-init Secret).
  */
-export function renderVmSpec(owner: () => IConstruct, name: string, props: VirtualMachineSpecProps): Record<string, unknown> {
+export function renderVmSpec(owner: () => IConstruct, name: string, props: VirtualMachineSpecProps, devices: { readonly blockDeviceRefs: readonly Record<string, unknown>[]; readonly virtualMachineIPAddressName?: string | undefined; readonly liveMigrationPolicy?: string | undefined }): Record<string, unknown> {
   const coreFraction = props.coreFraction ?? Lazy.any({ produce: () => defaultFraction(owner(), props.vmClass, props.cores) });
   const provisioning = props.provisioning?.secretUserData !== undefined
     ? { type: 'UserDataRef', userDataRef: { kind: 'Secret', name: cloudInitSecretName(name) } }
@@ -305,6 +305,8 @@ export function renderVmSpec(owner: () => IConstruct, name: string, props: Virtu
     virtualMachineClassName: classNameOf(props),
     cpu: compact({ cores: props.cores, coreFraction }),
     memory: { size: props.memory },
+    blockDeviceRefs: devices.blockDeviceRefs,
+    virtualMachineIPAddressName: devices.virtualMachineIPAddressName,
     provisioning,
     runPolicy: props.runPolicy,
     bootloader: props.bootloader,
@@ -316,7 +318,7 @@ export function renderVmSpec(owner: () => IConstruct, name: string, props: Virtu
     priorityClassName: props.priorityClassName,
     terminationGracePeriodSeconds: props.terminationGracePeriodSeconds,
     enableParavirtualization: props.enableParavirtualization,
-    liveMigrationPolicy: props.liveMigrationPolicy,
+    liveMigrationPolicy: devices.liveMigrationPolicy ?? props.liveMigrationPolicy,
     disruptions: props.restartApprovalMode ? { restartApprovalMode: props.restartApprovalMode } : undefined,
     networks,
     usbDevices: props.usbDevices?.map((d) => ({ name: d })),

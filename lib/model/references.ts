@@ -120,11 +120,13 @@ function dataSourceRefs(c: Collector, ds: JsonObject | undefined, at: FieldPath,
   if (pull) c.secret('pullSecret', pull['name'], [...at, 'containerImage', 'imagePullSecret', 'name'], clusterScoped ? str(pull['namespace']) : undefined);
 }
 
+const NAMESPACE_PATH: FieldPath = ['metadata', 'namespace'];
+
 /** Every object the given one names, in field order. Objects of other groups name only their namespace. */
 export function referencesOf(o: ReferringObject): Reference[] {
   const spec = obj(o.body['spec']);
   const c = new Collector(o.namespace);
-  if (o.namespace !== undefined) c.out.push({ role: 'namespace', group: '', kind: 'Namespace', namespace: undefined, name: o.namespace, path: ['metadata', 'namespace'] });
+  if (o.namespace !== undefined) c.out.push({ role: 'namespace', group: '', kind: 'Namespace', namespace: undefined, name: o.namespace, path: NAMESPACE_PATH });
   if (!o.apiVersion.startsWith(`${GROUP}/`) || !spec) return c.out;
   switch (o.kind) {
     case 'VirtualMachine':
