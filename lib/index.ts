@@ -7,7 +7,15 @@ export { ClusterVirtualImage, VirtualImage, type Image, type ClusterVirtualImage
 export { VirtualMachineClass, Cpu, type SizingPolicy, type VirtualMachineClassProps } from './constructs/vm-class.ts';
 export { VirtualDisk, type VirtualDiskProps } from './constructs/virtual-disk.ts';
 export { VirtualMachineIPAddress, type VirtualMachineIPAddressProps } from './constructs/ip-address.ts';
-export { VirtualMachine, Provisioning, CLOUD_INIT_SECRET_TYPE, SYSPREP_SECRET_TYPE, type VirtualMachineProps, type BlockDevice, type NewDisk } from './constructs/virtual-machine.ts';
+export { VirtualMachine, Provisioning, CLOUD_INIT_SECRET_TYPE, SYSPREP_SECRET_TYPE, type VirtualMachineProps, type BlockDevice, type NewDisk, type BootDevice } from './constructs/virtual-machine.ts';
+// Every DVP kind a repository holds (issue 12): pools, attachments, snapshots, MAC addresses, and the VM's spec props.
+export type { VirtualMachineSpecProps, NetworkInterface, VirtualMachineAntiAffinity } from './constructs/vm-spec.ts';
+export { VirtualMachinePool, type VirtualMachinePoolProps, type PoolDisk, type PoolBootImage, type PoolBlockDevice, type DiskRetention } from './constructs/virtual-machine-pool.ts';
+export { VirtualMachineBlockDeviceAttachment, type VirtualMachineBlockDeviceAttachmentProps } from './constructs/block-device-attachment.ts';
+export { VirtualMachineSnapshot, VirtualDiskSnapshot, type VirtualMachineSnapshotProps, type VirtualDiskSnapshotProps } from './constructs/snapshots.ts';
+export { VirtualMachineMACAddress, type VirtualMachineMACAddressProps } from './constructs/mac-address.ts';
+export type { Affinity, PodAffinityTerm, TopologySpreadConstraint, LiveMigrationPolicy } from './schema/virtual-machine.ts';
+export type { Toleration } from './schema/common.ts';
 export { DerivedClasses, type DerivedClassesProps } from './constructs/derived-classes.ts';
 export { deriveClasses, derivedManifests, derivationText, type DeriveOptions, type DerivedClass, type Derivation, type DerivationProblem } from './classes/derive.ts';
 export { loadInventory } from './inventory/load.ts';

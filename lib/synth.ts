@@ -20,7 +20,7 @@ import { toResource, type JsonObject, type Origin, type Resource } from './core/
 import { ClusterModel } from './model/cluster-model.ts';
 import { layout, type PlacedObject } from './render/layout.ts';
 import { emitDocuments, kustomizationFile, lineMaps } from './render/yaml-emit.ts';
-import { ARGO_SYNC_OPTIONS, FLUX_PRUNE, SYNC_WAVE_ANNOTATION, syncWave } from './render/order.ts';
+import { ARGO_SYNC_OPTIONS, FLUX_PRUNE, addSyncWaves, folderReferences } from './render/order.ts';
 import { holdsData } from './core/kinds.ts';
 import { writeTreeAtomically, type FileTree } from './render/write.ts';
 import { runChecks, type Report } from './check/index.ts';
@@ -84,11 +84,9 @@ export interface SynthResult {
   readonly phases: SynthPhases;
 }
 
-/** Kubernetes' own annotations that dvpc adds, keeping any value the user set. */
+/** Kubernetes' own annotations that dvpc adds, keeping any value the user set (sync waves: addSyncWaves). */
 function decorate(kind: string, body: JsonObject): JsonObject {
   const add: Record<string, string> = {};
-  const wave = syncWave(kind);
-  if (wave !== undefined) add[SYNC_WAVE_ANNOTATION] = String(wave);
   if (holdsData(kind, body)) {
     add[ARGO_SYNC_OPTIONS] = 'Prune=false';
     add[FLUX_PRUNE] = 'disabled';
@@ -151,14 +149,18 @@ function collect(cluster: Cluster): Collected[] {
 }
 
 /** Renders one cluster: its files (relative to the outdir) and its model with file-accurate origins. */
-export function renderCluster(cluster: Cluster, outdirShown: string, inventory: Inventory | undefined, baseline?: { resources: Resource[]; diagnostics: Diagnostic[] }, phases: SynthPhases = newPhases(), edition?: 'CE' | 'EE'): { files: Map<string, string>; model: ClusterModel; extra: Diagnostic[] } {
+export function renderCluster(cluster: Cluster, outdirShown: string, inventory: Inventory | undefined, baseline?: { resources: Resource[]; diagnostics: Diagnostic[] }, phases: SynthPhases = newPhases(), edition?: 'CE' | 'EE'): { files: Map<string, string>; model: ClusterModel; extra: Diagnostic[]; references: Map<string, string[]> } {
   let t = performance.now();
   const objects = collect(cluster);
+  // Sync waves need every object of the cluster: what each references comes first.
+  addSyncWaves(objects);
   phases.collect += performance.now() - t;
   t = performance.now();
   const files = new Map<string, string>();
   const resources: Resource[] = [];
-  for (const folder of layout(objects)) {
+  const folders = layout(objects);
+  const references = folderReferences(folders);
+  for (const folder of folders) {
     for (const file of folder.files) {
       const rel = `${cluster.clusterName}/${folder.path}/${file.name}`;
       const docs = file.objects.map((o) => o.body);
@@ -176,7 +178,7 @@ export function renderCluster(cluster: Cluster, outdirShown: string, inventory: 
   // Parse every object now, so that the model's cost is counted here and not in the first check.
   for (const r of model.resources) model.parse(r);
   phases.model += performance.now() - t;
-  return { files, model, extra: [...(inventory?.diagnostics ?? []), ...(baseline?.diagnostics ?? [])] };
+  return { files, model, extra: [...(inventory?.diagnostics ?? []), ...(baseline?.diagnostics ?? [])], references };
 }
 
 /** A cluster's previous output: its folder under the baseline root, or under outdir at a git ref. */
@@ -222,11 +224,14 @@ export function synthesize(app: App, options: SynthOptions = {}): SynthResult {
   // Problems constructors recorded go to the report of the cluster they belong to.
   const problems = recordedProblems(app).map(constructDiagnostic);
   const clusterList = clustersOf(app);
+  // Per cluster: which folders each folder's objects reference (Flux dependsOn, Argo CD waves).
+  const references = new Map<string, Map<string, string[]>>();
   const clusterOfProblem = (d: Diagnostic) => clusterList.find((c) => d.constructPath === c.node.path || d.constructPath?.startsWith(`${c.node.path}/`));
   for (const cluster of clusterList) {
     const inventory = cluster.inventoryDir ? loadInventory(cluster.inventoryDir) : undefined;
     const baseline = baselineOf(cluster.clusterName, outdir, options);
-    const { files, model, extra: loaded } = renderCluster(cluster, shown, inventory, baseline, phases, options.edition);
+    const { files, model, extra: loaded, references: folderRefs } = renderCluster(cluster, shown, inventory, baseline, phases, options.edition);
+    references.set(cluster.clusterName, folderRefs);
     const extra = [...problems.filter((d) => clusterOfProblem(d) === cluster), ...loaded];
     const missing = cluster.requireInventory ? missingInventory(cluster.clusterName, inventory, cluster.node.path) : undefined;
     if (missing) extra.push(missing);
@@ -247,7 +252,7 @@ export function synthesize(app: App, options: SynthOptions = {}): SynthResult {
       else folders.set(m[1] as string, [m[2] as string]);
     }
     if (folders.has('gitops')) throw new DvpcError('DVP004', 'a cluster is named "gitops", the folder of the GitOps hand-off', 'rename the cluster', handoff.node.path);
-    for (const [k, v] of gitopsFiles((handoff as GitOps).props, folders, outputPathInRepository(outdir))) all.set(k, v);
+    for (const [k, v] of gitopsFiles((handoff as GitOps).props, folders, outputPathInRepository(outdir), references)) all.set(k, v);
   }
   const appDiagnostics = problems.filter((d) => clusterOfProblem(d) === undefined);
   const errors = clusters.reduce((n, c) => n + c.report.summary.errors, 0) + appDiagnostics.filter((d) => d.severity === 'error').length;

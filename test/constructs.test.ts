@@ -236,7 +236,7 @@ describe('VirtualDisk, VirtualMachineIPAddress and Project', () => {
     expect([...result.files.keys()].sort()).toEqual([
       'test/namespaces/team-a/ip-addresses.yaml',
       'test/namespaces/team-a/kustomization.yaml',
-      'test/namespaces/team-a/namespace.yaml',
+      'test/namespaces/team-a/namespaces.yaml',
       'test/namespaces/team-a/virtual-disks.yaml',
     ]);
   });

@@ -48,8 +48,10 @@ describe('the upstream documentation examples, checked as one desired state', ()
       '10-virtualmachineclass-discovery-x3.FRAGMENT.yaml:30 DVP003 error', // cpuY
       '10-virtualmachineclass-discovery-x3.FRAGMENT.yaml:40 DVP002 error',
       '12-virtualmachineipaddress-static.yaml:6 DVP104 error', // 10.66.20.77 is outside 10.66.10.0/24
+      '13-virtualmachinepool-runners.yaml:10 DVP002 error', // the template omits liveMigrationPolicy, which the pool CRD requires
       '14-vmop-restart.yaml:2 DVP406 warning', // one-shot operations in a GitOps path
       '15-vmop-migrate-nodeselector.yaml:2 DVP406 warning',
+      '15-vmop-migrate-nodeselector.yaml:8 DVP403 error', // there is no VM linux-vm in project-1
       '17-windows-virtualdisk-blank.yaml:9 DVP302 error', // local-path missing
       '18-windows-clustervirtualimage-iso.yaml:9 DVP702 warning', // http:// without a checksum
       '19-windows-virtualmachine.yaml:25 DVP401 error', // a VM on a missing ISO (win-virtio-iso)

@@ -118,7 +118,7 @@ describe('dvpc check on the command line', () => {
     expect(await main(['check', 'dist/prod', '--inventory', 'stacks/prod/inventory', '--format', 'json'], t.io)).toBe(0);
     const clean = JSON.parse(t.out()) as { diagnostics: unknown[]; summary: Record<string, unknown> };
     expect(clean.diagnostics).toEqual([]);
-    expect(clean.summary).toEqual({ files: 27, resources: 170, errors: 0, warnings: 0, acknowledged: 0, skipped: ['DVP601', 'DVP603', 'DVP604'] });
+    expect(clean.summary).toEqual({ files: 32, resources: 177, errors: 0, warnings: 0, acknowledged: 0, skipped: ['DVP601', 'DVP603', 'DVP604'] });
     const b = capture();
     expect(await main(['check', broken, '--format', 'json'], b.io)).toBe(1);
     const report = JSON.parse(b.out()) as { diagnostics: Record<string, unknown>[]; summary: { errors: number } };

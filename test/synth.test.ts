@@ -47,7 +47,7 @@ describe('the example fleet', () => {
     const files = [...synthesize(fleet(), { dryRun: true }).files.keys()];
     expect(files).toContain('lab/cluster/module-configs.yaml');
     expect(files).toContain('lab/cluster/virtual-machine-classes.yaml');
-    expect(files).toContain('lab/namespaces/lab-demo/namespace.yaml');
+    expect(files).toContain('lab/namespaces/lab-demo/namespaces.yaml');
     expect(files).toContain('prod/namespaces/db/virtual-images.yaml');
     for (const f of files.filter((x) => !x.endsWith('kustomization.yaml'))) {
       const folder = f.slice(0, f.lastIndexOf('/'));

@@ -5,7 +5,7 @@
 import { append } from '../core/append.ts';
 import type { ClusterModel } from '../model/cluster-model.ts';
 import { identityKey, type Resource } from '../core/resource.ts';
-import { servedVersions } from '../schema/index.ts';
+import { schemaFor, servedVersions } from '../schema/index.ts';
 import { nameProblems } from '../schema/names.ts';
 import { DNS1123_LABEL } from '../schema/common.ts';
 import { diagnose, type Diagnostic } from '../core/diagnostic.ts';
@@ -30,6 +30,27 @@ function metaOf(r: Resource): Record<string, unknown> {
   return m !== null && typeof m === 'object' && !Array.isArray(m) ? (m as Record<string, unknown>) : {};
 }
 
+/** The kind dvpc knows that is nearest to an unknown one (a typo), if any is close. */
+function nearestKind(kind: string): string | undefined {
+  const lower = kind.toLowerCase();
+  let best: { kind: string; d: number } | undefined;
+  for (const k of Object.keys(DVP_KINDS)) {
+    const d = editDistance(lower, k.toLowerCase());
+    if (d <= 3 && (!best || d < best.d)) best = { kind: k, d };
+  }
+  return best?.kind;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length] ?? 0;
+}
+
 function checkEnvelope(r: Resource): Diagnostic[] {
   if (r.apiVersion === '' || r.kind === '') {
     return [diagnose('DVP002', r, [], 'the object has no apiVersion or kind', 'every manifest needs apiVersion and kind')];
@@ -37,10 +58,18 @@ function checkEnvelope(r: Resource): Diagnostic[] {
   if (!isDvpGroup(r.apiVersion)) return [];
   const version = r.apiVersion.slice(r.apiVersion.lastIndexOf('/') + 1);
   if (!(r.kind in DVP_KINDS)) {
-    return [diagnose('DVP002', r, ['kind'], `kind ${r.kind} does not exist in ${r.apiVersion}`, `use one of the module's kinds (${Object.keys(DVP_KINDS).slice(0, 6).join(', ')}, ...)`)];
+    // Not a kind of the module dvpc models: a typo, or a kind of a newer module. Either way it is not checked.
+    const near = nearestKind(r.kind);
+    return [diagnose('DVP007', r, ['kind'], `kind ${r.kind} of ${r.apiVersion} is not a kind dvpc models, so it is not checked${near ? ` (did you mean ${near}?)` : ''}`, near ? `if it is a typo, write ${near}; otherwise check this object by other means` : 'check this object by other means, or update dvpc if the module has a new kind')];
   }
   if (!servedVersions(r.kind).includes(version)) {
     return [diagnose('DVP002', r, ['apiVersion'], `${r.kind} is not served at ${version}`, `use ${servedVersions(r.kind).map((v) => `virtualization.deckhouse.io/${v}`).join(' or ')}`)];
+  }
+  if (!schemaFor(r.apiVersion, r.kind)) {
+    return [diagnose('DVP007', r, ['apiVersion'], `dvpc does not model ${r.kind} at ${r.apiVersion}, so it is not checked`, 'check this object by other means')];
+  }
+  if (r.kind === 'USBDevice') {
+    return [diagnose('DVP002', r, ['kind'], 'a USBDevice is created by the module when a NodeUSBDevice is assigned to a namespace; an admission policy rejects every write of one by users', 'set spec.assignedNamespace on the NodeUSBDevice instead, and name the device in the VM\'s spec.usbDevices')];
   }
   return [];
 }
@@ -64,14 +93,24 @@ function checkNames(r: Resource): Diagnostic[] {
   if (typeof ns === 'string' && r.namespace !== undefined && !DNS1123_LABEL.test(ns)) {
     out.push(diagnose('DVP003', r, ['metadata', 'namespace'], `namespace "${ns}" is not a DNS-1123 label`, 'use lower-case letters, digits and "-", at most 63'));
   }
-  if (r.kind === 'VirtualMachine') {
-    for (const field of ['labels', 'annotations'] as const) {
-      const map = meta[field];
-      if (map === null || typeof map !== 'object') continue;
-      for (const key of Object.keys(map)) {
-        if (key.includes('kubevirt.io')) {
-          out.push(diagnose('DVP003', r, ['metadata', field, key], `the ${field === 'labels' ? 'label' : 'annotation'} key "${key}" contains "kubevirt.io", which the module forbids on VMs`, 'rename the key (the module reserves the kubevirt.io group for itself)'));
-        }
+  if (r.kind === 'VirtualMachine') append(out, kubevirtKeys(r, meta, ['metadata']));
+  if (r.kind === 'VirtualMachinePool') {
+    // The pool's members carry the template's labels and annotations, and the VM webhook checks them.
+    const template = (r.body['spec'] as { virtualMachineTemplate?: { metadata?: unknown } } | undefined)?.virtualMachineTemplate?.metadata;
+    if (template !== null && typeof template === 'object') append(out, kubevirtKeys(r, template as Record<string, unknown>, ['spec', 'virtualMachineTemplate', 'metadata']));
+  }
+  return out;
+}
+
+/** DVP003: label and annotation keys containing kubevirt.io, which the VM webhook rejects. */
+function kubevirtKeys(r: Resource, meta: Record<string, unknown>, at: readonly string[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const field of ['labels', 'annotations'] as const) {
+    const map = meta[field];
+    if (map === null || typeof map !== 'object') continue;
+    for (const key of Object.keys(map)) {
+      if (key.includes('kubevirt.io')) {
+        out.push(diagnose('DVP003', r, [...at, field, key], `the ${field === 'labels' ? 'label' : 'annotation'} key "${key}" contains "kubevirt.io", which the module forbids on VMs`, 'rename the key (the module reserves the kubevirt.io group for itself)'));
       }
     }
   }

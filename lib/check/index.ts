@@ -8,6 +8,7 @@ import { CODES } from '../core/codes.ts';
 import type { Diagnostic } from '../core/diagnostic.ts';
 import { checkForm } from './form.ts';
 import { checkNetwork } from './network.ts';
+import { checkMacAddresses } from './mac-addresses.ts';
 import { checkSizing } from './sizing.ts';
 import { checkStorage } from './storage.ts';
 import { checkReferences } from './references.ts';
@@ -21,7 +22,7 @@ import { applyAcknowledgements, readAcknowledgements } from './acknowledge.ts';
 export type Check = (model: ClusterModel) => Diagnostic[];
 
 /** Every area, in the order of SPEC §6. */
-export const CHECKS: readonly Check[] = [checkForm, checkNetwork, checkSizing, checkPlacement, checkMigration, checkStorage, checkReferences, checkSecrets, checkBaseline];
+export const CHECKS: readonly Check[] = [checkForm, checkNetwork, checkMacAddresses, checkSizing, checkPlacement, checkMigration, checkStorage, checkReferences, checkSecrets, checkBaseline];
 
 export interface Report {
   readonly diagnostics: Diagnostic[];

@@ -8,6 +8,7 @@ import type { ClusterModel } from '../model/cluster-model.ts';
 import type { Resource } from '../core/resource.ts';
 import { CidrIndex, alignedText, contains, findOverlaps, formatAddress, overlaps, parseAddress, parseCidr, type Cidr } from '../model/network-util.ts';
 import { diagnose, type Diagnostic } from '../core/diagnostic.ts';
+import { vmSpecs } from '../model/vm-specs.ts';
 import type { ModuleConfigObject } from '../schema/module-config.ts';
 
 const CIDRS = ['spec', 'settings', 'virtualMachineCIDRs'] as const;
@@ -187,26 +188,19 @@ function checkRemovals(model: ClusterModel, desired: DesiredCidrs): Diagnostic[]
   return out;
 }
 
-interface VmNetworks {
-  virtualMachineIPAddressName?: string;
-  networks?: { type: string }[];
-}
-
 /** DVP108: IPAM needed while no subnets are configured. */
 function checkIpamNeeded(model: ClusterModel): Diagnostic[] {
   const settings = model.settings();
   if (!settings || (settings.settings.virtualMachineCIDRs?.length ?? 0) > 0) return [];
   const out: Diagnostic[] = [];
   const where = settings.source === 'manifest' ? 'the ModuleConfig' : "the inventory's live ModuleConfig";
-  for (const r of model.ofKind('VirtualMachine')) {
-    const spec = model.valid<{ spec: VmNetworks }>(r)?.spec;
-    if (!spec) continue;
+  for (const { resource: r, spec, at } of vmSpecs(model)) {
     if (spec.virtualMachineIPAddressName !== undefined) {
-      out.push(diagnose('DVP108', r, ['spec', 'virtualMachineIPAddressName'], `the VM names an address claim but ${where} configures no virtualMachineCIDRs`, 'add virtualMachineCIDRs to the ModuleConfig'));
+      out.push(diagnose('DVP108', r, [...at, 'virtualMachineIPAddressName'], `the VM names an address claim but ${where} configures no virtualMachineCIDRs`, 'add virtualMachineCIDRs to the ModuleConfig'));
     } else if (!spec.networks || spec.networks.length === 0) {
-      out.push(diagnose('DVP108', r, ['spec'], `the VM has no spec.networks, so it needs an address from IPAM, but ${where} configures no virtualMachineCIDRs`, 'add virtualMachineCIDRs to the ModuleConfig, or give the VM non-Main networks'));
+      out.push(diagnose('DVP108', r, [...at], `the VM has no spec.networks, so it needs an address from IPAM, but ${where} configures no virtualMachineCIDRs`, 'add virtualMachineCIDRs to the ModuleConfig, or give the VM non-Main networks'));
     } else if (spec.networks.some((n) => n.type === 'Main')) {
-      out.push(diagnose('DVP108', r, ['spec', 'networks', spec.networks.findIndex((n) => n.type === 'Main')], `the Main network needs IPAM, but ${where} configures no virtualMachineCIDRs`, 'add virtualMachineCIDRs to the ModuleConfig'));
+      out.push(diagnose('DVP108', r, [...at, 'networks', spec.networks.findIndex((n) => n.type === 'Main')], `the Main network needs IPAM, but ${where} configures no virtualMachineCIDRs`, 'add virtualMachineCIDRs to the ModuleConfig'));
     }
   }
   for (const r of model.ofKind('VirtualMachineIPAddress')) {

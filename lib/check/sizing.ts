@@ -10,58 +10,55 @@ import { defaultCoreFraction, gridNeighbours, matchPolicy, onGrid, socketsFor, t
 import { formatBytes, quantityBytes } from '../core/quantity.ts';
 import { DEFAULT_CLASS_ANNOTATION } from '../schema/vm-class.ts';
 import { diagnose, type Diagnostic } from '../core/diagnostic.ts';
+import { vmSpecs, type VmSpecView } from '../model/vm-specs.ts';
 
-interface VmSizing {
-  virtualMachineClassName: string;
-  cpu: { cores: number; coreFraction?: string };
-  memory: { size: string };
-}
+type Path = readonly (string | number)[];
 
 const ranges = (ps: readonly Policy[]) => ps.map((p) => `${p.coresMin}-${p.coresMax}`).join(', ');
 const gib = (b: bigint) => formatBytes(b);
 
 /** DVP207: the module's limit and its socket topology. */
-function checkCores(r: Resource, cores: number): Diagnostic[] {
+function checkCores(r: Resource, at: Path, cores: number): Diagnostic[] {
   if (cores > 248) {
-    return [diagnose('DVP207', r, ['spec', 'cpu', 'cores'], `${cores} cores: the module allows at most 248`, 'use 248 cores or fewer')];
+    return [diagnose('DVP207', r, [...at, 'cpu', 'cores'], `${cores} cores: the module allows at most 248`, 'use 248 cores or fewer')];
   }
   const sockets = socketsFor(cores);
   if (cores % sockets !== 0) {
     const below = cores - (cores % sockets);
-    return [diagnose('DVP207', r, ['spec', 'cpu', 'cores'], `${cores} cores are spread over ${sockets} sockets, so the count must be a multiple of ${sockets}`, `use ${below} or ${below + sockets} cores`)];
+    return [diagnose('DVP207', r, [...at, 'cpu', 'cores'], `${cores} cores are spread over ${sockets} sockets, so the count must be a multiple of ${sockets}`, `use ${below} or ${below + sockets} cores`)];
   }
   return [];
 }
 
-function checkAgainstPolicy(r: Resource, vm: VmSizing, cls: ClassInfo): Diagnostic[] {
+function checkAgainstPolicy(r: Resource, at: Path, vm: VmSpecView, cls: ClassInfo): Diagnostic[] {
   const out: Diagnostic[] = [];
   const cores = vm.cpu.cores;
   const policy = matchPolicy(cls.policies, cores);
   if (!policy) {
-    out.push(diagnose('DVP202', r, ['spec', 'cpu', 'cores'], `${cores} cores fall in no sizing policy of VirtualMachineClass "${cls.name}" (allowed ranges: ${ranges(cls.policies)})`, 'set spec.cpu.cores inside one of the ranges, or use another class'));
+    out.push(diagnose('DVP202', r, [...at, 'cpu', 'cores'], `${cores} cores fall in no sizing policy of VirtualMachineClass "${cls.name}" (allowed ranges: ${ranges(cls.policies)})`, 'set spec.cpu.cores inside one of the ranges, or use another class'));
     return out;
   }
   const where = `policy ${policy.index + 1} (${policy.coresMin}-${policy.coresMax} cores) of VirtualMachineClass "${cls.name}"`;
   if (policy.coresStep !== undefined && !onGrid(BigInt(policy.coresMin), BigInt(policy.coresMax), BigInt(policy.coresStep), BigInt(cores))) {
     const [lo, hi] = gridNeighbours(BigInt(policy.coresMin), BigInt(policy.coresMax), BigInt(policy.coresStep), BigInt(cores));
-    out.push(diagnose('DVP202', r, ['spec', 'cpu', 'cores'], `${cores} cores are off the step ${policy.coresStep} of ${where}`, `set spec.cpu.cores to ${lo} or ${hi}`));
+    out.push(diagnose('DVP202', r, [...at, 'cpu', 'cores'], `${cores} cores are off the step ${policy.coresStep} of ${where}`, `set spec.cpu.cores to ${lo} or ${hi}`));
   }
   // Core fraction: as written, or what the mutating webhook would fill in.
   const cf = vm.cpu.coreFraction;
   if (cf === undefined) {
     const d = defaultCoreFraction(cls.policies, cores);
     if (d.kind === 'undefined-default') {
-      out.push(diagnose('DVP204', r, ['spec', 'cpu'], `spec.cpu.coreFraction is omitted and ${where} gives no default (no defaultCoreFraction, and coreFractions ${policy.coreFractions.map((f) => `${f}%`).join(', ')} lack 100%)`, `set spec.cpu.coreFraction to one of ${policy.coreFractions.map((f) => `${f}%`).join(', ')}`));
+      out.push(diagnose('DVP204', r, [...at, 'cpu'], `spec.cpu.coreFraction is omitted and ${where} gives no default (no defaultCoreFraction, and coreFractions ${policy.coreFractions.map((f) => `${f}%`).join(', ')} lack 100%)`, `set spec.cpu.coreFraction to one of ${policy.coreFractions.map((f) => `${f}%`).join(', ')}`));
     }
   } else if (cf !== 'Auto' && policy.coreFractions.length > 0) {
     const n = Number(cf.replace('%', ''));
     if (!policy.coreFractions.includes(n)) {
-      out.push(diagnose('DVP204', r, ['spec', 'cpu', 'coreFraction'], `core fraction ${cf} is not allowed by ${where}`, `set spec.cpu.coreFraction to one of ${policy.coreFractions.map((f) => `${f}%`).join(', ')}`));
+      out.push(diagnose('DVP204', r, [...at, 'cpu', 'coreFraction'], `core fraction ${cf} is not allowed by ${where}`, `set spec.cpu.coreFraction to one of ${policy.coreFractions.map((f) => `${f}%`).join(', ')}`));
     }
   }
   const size = quantityBytes(vm.memory.size);
   if (size === undefined) return out;
-  const memPath = ['spec', 'memory', 'size'];
+  const memPath = [...at, 'memory', 'size'];
   if ((policy.memoryMin !== undefined && size < policy.memoryMin) || (policy.memoryMax !== undefined && size > policy.memoryMax)) {
     out.push(diagnose('DVP203', r, memPath, `memory ${vm.memory.size} is out of the range ${policy.memoryMin !== undefined ? gib(policy.memoryMin) : '0'}..${policy.memoryMax !== undefined ? gib(policy.memoryMax) : 'unbounded'} of ${where}`, `set spec.memory.size between ${policy.memoryMin !== undefined ? gib(policy.memoryMin) : '0'} and ${policy.memoryMax !== undefined ? gib(policy.memoryMax) : 'any size'}`));
   } else if (policy.memoryMax !== undefined && policy.memoryStep !== undefined) {
@@ -93,18 +90,16 @@ function checkAgainstPolicy(r: Resource, vm: VmSizing, cls: ClassInfo): Diagnost
 function checkVms(model: ClusterModel): Diagnostic[] {
   const out: Diagnostic[] = [];
   const classes = model.classes();
-  for (const r of model.ofKind('VirtualMachine')) {
-    const vm = model.valid<{ spec: VmSizing }>(r)?.spec;
-    if (!vm) continue;
-    out.push(...checkCores(r, vm.cpu.cores));
+  for (const { resource: r, spec: vm, at } of vmSpecs(model)) {
+    out.push(...checkCores(r, at, vm.cpu.cores));
     const cls = classes.get(vm.virtualMachineClassName);
     if (!cls) {
       const known = [...classes.keys()].sort();
-      out.push(diagnose('DVP201', r, ['spec', 'virtualMachineClassName'], `VirtualMachineClass "${vm.virtualMachineClassName}" exists neither in the manifests nor in the inventory; the VM would never start`, known.length > 0 ? `use one of ${known.join(', ')}, or add the class` : 'add the class'));
+      out.push(diagnose('DVP201', r, [...at, 'virtualMachineClassName'], `VirtualMachineClass "${vm.virtualMachineClassName}" exists neither in the manifests nor in the inventory; the ${r.kind === 'VirtualMachinePool' ? "pool's members" : 'VM'} would never start`, known.length > 0 ? `use one of ${known.join(', ')}, or add the class` : 'add the class'));
       continue;
     }
     if (!cls.valid || cls.policies.length === 0) continue;
-    out.push(...checkAgainstPolicy(r, vm, cls));
+    out.push(...checkAgainstPolicy(r, at, vm, cls));
   }
   return out;
 }

@@ -46,7 +46,10 @@ export function groupOf(apiVersion: string): string {
   return slash < 0 ? '' : apiVersion.slice(0, slash);
 }
 
-/** The order objects are written and reported in: settings and classes first, VMs last. */
+/**
+ * The order objects are written and reported in: settings and classes first, then what VMs are
+ * made from, the VMs, and what acts on them; the module-made leases and devices last.
+ */
 const KIND_RANK: Record<string, number> = {
   ModuleConfig: 0,
   VirtualMachineClass: 1,
@@ -55,9 +58,19 @@ const KIND_RANK: Record<string, number> = {
   Secret: 4,
   VirtualImage: 5,
   VirtualDisk: 6,
-  VirtualMachineIPAddress: 7,
-  VirtualMachine: 8,
-  VirtualMachineBlockDeviceAttachment: 9,
+  VirtualDiskSnapshot: 7,
+  VirtualMachineIPAddress: 8,
+  VirtualMachineMACAddress: 9,
+  VirtualMachine: 10,
+  VirtualMachinePool: 11,
+  VirtualMachineBlockDeviceAttachment: 12,
+  VirtualMachineSnapshot: 13,
+  VirtualMachineOperation: 14,
+  VirtualMachineSnapshotOperation: 15,
+  NodeUSBDevice: 16,
+  USBDevice: 17,
+  VirtualMachineIPAddressLease: 18,
+  VirtualMachineMACAddressLease: 19,
 };
 
 const OTHER_RANK = 100;
@@ -80,9 +93,12 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Whether deleting the object loses data: disks, and images kept on a PVC. */
+/**
+ * Whether deleting the object loses data: disks, images kept on a PVC, and snapshots (pruning a
+ * snapshot from git would delete the backup it holds).
+ */
 export function holdsData(kind: string, body: { readonly spec?: unknown }): boolean {
-  if (kind === 'VirtualDisk') return true;
+  if (kind === 'VirtualDisk' || kind === 'VirtualDiskSnapshot' || kind === 'VirtualMachineSnapshot') return true;
   if (kind === 'VirtualImage') {
     const storage = (body.spec as { storage?: unknown } | undefined)?.storage;
     return storage === 'PersistentVolumeClaim' || storage === 'Kubernetes';

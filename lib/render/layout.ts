@@ -2,6 +2,8 @@
  * Where each object of a cluster is written inside `dist/<cluster>/` (SPEC §4):
  *
  *   cluster/                     cluster-scoped objects (ModuleConfig, classes, ClusterVirtualImages)
+ *   cluster/from-namespaces/     cluster-scoped objects made from namespaced ones (a
+ *                                ClusterVirtualImage of a project's disk), applied after those
  *   namespaces/<ns>/             one project's objects, its Namespace included
  *   namespaces/<ns>/common/      ...of a project too large for one folder: what is not tied to a VM
  *   namespaces/<ns>/shard-NN/    ...and its VMs, each with its disks, address and attachments
@@ -13,7 +15,8 @@
  */
 import { kindFile } from './order.ts';
 import { compareObjects, kindRank } from '../core/kinds.ts';
-import type { JsonObject } from '../core/resource.ts';
+import { identityKey, type JsonObject } from '../core/resource.ts';
+import { referenceKey, referencesOf } from '../model/references.ts';
 
 /** A rendered object, ready to be placed. */
 export interface PlacedObject {
@@ -148,15 +151,30 @@ function folderOfNamespace<T extends PlacedObject>(ns: string, objects: readonly
   return folders;
 }
 
+/**
+ * The folder of cluster-scoped objects that reference namespaced objects of the cluster. In
+ * `cluster/` they would be applied before the projects that hold what they are made from (Flux
+ * applies `cluster/` first), so they get a folder of their own that waits for those projects.
+ */
+export const CLUSTER_FROM_NAMESPACES = 'cluster/from-namespaces';
+
 /** Places a cluster's objects into folders and files, everything in dvpc's fixed order. */
 export function layout<T extends PlacedObject>(objects: readonly T[]): LayoutFolder<T>[] {
+  let namespaced: Set<string> | undefined;
+  const madeFromNamespaces = (o: T) => referencesOf(o).some((ref) => {
+    if (ref.namespace === undefined) return false;
+    namespaced ??= new Set(objects.filter((x) => x.namespace !== undefined).map((x) => identityKey(x)));
+    return namespaced.has(referenceKey(ref));
+  });
+  const late: T[] = [];
   const clusterScoped: T[] = [];
   const byNamespace = new Map<string, T[]>();
   for (const o of objects) {
     // A project's Namespace travels with the project's folder, so that a project is one unit.
     const ns = o.kind === 'Namespace' && o.apiVersion === 'v1' ? o.name : o.namespace;
     if (ns === undefined) {
-      clusterScoped.push(o);
+      if (madeFromNamespaces(o)) late.push(o);
+      else clusterScoped.push(o);
     } else {
       const list = byNamespace.get(ns);
       if (list) list.push(o);
@@ -165,6 +183,7 @@ export function layout<T extends PlacedObject>(objects: readonly T[]): LayoutFol
   }
   const folders = new Map<string, T[]>();
   if (clusterScoped.length > 0) folders.set('cluster', clusterScoped);
+  if (late.length > 0) folders.set(CLUSTER_FROM_NAMESPACES, late);
   for (const [ns, list] of byNamespace) {
     for (const [path, objs] of folderOfNamespace(ns, list)) folders.set(path, objs);
   }

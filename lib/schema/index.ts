@@ -1,6 +1,8 @@
 /**
  * The schema registry: which zod schema checks an object of a given apiVersion and kind, and what
- * dvpc knows about each kind (scope). Kinds not listed here pass through unchecked.
+ * dvpc knows about each kind (scope). Every kind of the module's CRDs has a schema at every
+ * version the module serves; an object of the module's group without one is DVP007, never
+ * passed silently. Kinds of other groups that dvpc does not read pass through unchecked.
  */
 import type { z } from 'zod';
 import { DVP_KINDS, GROUP } from '../core/kinds.ts';
@@ -8,10 +10,14 @@ import { clusterVirtualImage, virtualImage } from './images.ts';
 import { virtualDisk } from './virtual-disk.ts';
 import { virtualMachineClassV1alpha2, virtualMachineClassV1alpha3 } from './vm-class.ts';
 import { virtualMachine } from './virtual-machine.ts';
-import { virtualMachineBlockDeviceAttachment, virtualMachineIPAddress, virtualMachineIPAddressLease } from './addresses.ts';
+import { virtualMachineIPAddress, virtualMachineIPAddressLease, virtualMachineMACAddress, virtualMachineMACAddressLease } from './addresses.ts';
+import { virtualMachineBlockDeviceAttachment } from './attachments.ts';
 import { moduleConfig } from './module-config.ts';
 import { namespace, secret } from './core.ts';
-import { virtualMachineOperation } from './operations.ts';
+import { virtualMachineOperation, virtualMachineSnapshotOperation } from './operations.ts';
+import { virtualDiskSnapshot, virtualMachineSnapshot } from './snapshots.ts';
+import { virtualMachinePool } from './pool.ts';
+import { nodeUSBDevice, usbDevice } from './usb.ts';
 
 const SCHEMAS: Record<string, z.ZodType> = {
   [`${GROUP}/v1alpha2/ClusterVirtualImage`]: clusterVirtualImage,
@@ -24,6 +30,14 @@ const SCHEMAS: Record<string, z.ZodType> = {
   [`${GROUP}/v1alpha2/VirtualMachineIPAddressLease`]: virtualMachineIPAddressLease,
   [`${GROUP}/v1alpha2/VirtualMachineBlockDeviceAttachment`]: virtualMachineBlockDeviceAttachment,
   [`${GROUP}/v1alpha2/VirtualMachineOperation`]: virtualMachineOperation,
+  [`${GROUP}/v1alpha2/VirtualMachineSnapshotOperation`]: virtualMachineSnapshotOperation,
+  [`${GROUP}/v1alpha2/VirtualMachineMACAddress`]: virtualMachineMACAddress,
+  [`${GROUP}/v1alpha2/VirtualMachineMACAddressLease`]: virtualMachineMACAddressLease,
+  [`${GROUP}/v1alpha2/VirtualDiskSnapshot`]: virtualDiskSnapshot,
+  [`${GROUP}/v1alpha2/VirtualMachineSnapshot`]: virtualMachineSnapshot,
+  [`${GROUP}/v1alpha2/VirtualMachinePool`]: virtualMachinePool,
+  [`${GROUP}/v1alpha2/NodeUSBDevice`]: nodeUSBDevice,
+  [`${GROUP}/v1alpha2/USBDevice`]: usbDevice,
   'deckhouse.io/v1alpha1/ModuleConfig': moduleConfig,
   'v1/Namespace': namespace,
   'v1/Secret': secret,
@@ -47,6 +61,11 @@ export * from './virtual-disk.ts';
 export * from './vm-class.ts';
 export * from './virtual-machine.ts';
 export * from './addresses.ts';
+export * from './attachments.ts';
+export * from './snapshots.ts';
+export * from './pool.ts';
+export * from './usb.ts';
+export * from './vm-webhook.ts';
 export * from './module-config.ts';
 export * from './core.ts';
 export * from './operations.ts';

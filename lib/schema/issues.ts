@@ -55,7 +55,12 @@ export function schemaProblems(error: z.ZodError, input: unknown): SchemaProblem
         });
         break;
       case 'invalid_value':
-        out.push({ path, message: `${show(value)} is not allowed; expected one of ${issue.values.map((v) => show(v)).join(', ')}` });
+        out.push({
+          path,
+          message: value === undefined
+            ? `required field "${String(path[path.length - 1] ?? 'object')}" is missing; expected one of ${issue.values.map((v) => show(v)).join(', ')}`
+            : `${show(value)} is not allowed; expected one of ${issue.values.map((v) => show(v)).join(', ')}`,
+        });
         break;
       case 'invalid_format':
         out.push({ path, message: `${show(value)} ${issue.message.startsWith('must') ? issue.message : `does not match ${'pattern' in issue ? String(issue.pattern) : issue.format}`}` });

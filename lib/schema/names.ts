@@ -7,6 +7,9 @@ import { DNS1123_LABEL, DNS1123_SUBDOMAIN } from './common.ts';
 /** The module rejects these on VirtualDisk, VirtualImage and ClusterVirtualImage names. */
 const NO_DOT_KINDS = new Set(['VirtualDisk', 'VirtualImage', 'ClusterVirtualImage']);
 
+/** The pool webhook's limit, so that member names `<pool>-xxxxx` stay within a VM name's 63. */
+export const MAX_POOL_NAME = 57;
+
 /** Problems with an object's name, as sentences; empty when the name is fine. */
 export function nameProblems(kind: string, name: string, isGenerateName = false): string[] {
   const problems: string[] = [];
@@ -24,6 +27,9 @@ export function nameProblems(kind: string, name: string, isGenerateName = false)
   }
   if (kind === 'VirtualMachine' && name.length > 63) {
     problems.push(`the VirtualMachine name "${name}" is ${name.length} characters long; the module allows at most 63`);
+  }
+  if (kind === 'VirtualMachinePool' && name.length > MAX_POOL_NAME) {
+    problems.push(`the VirtualMachinePool name "${name}" is ${name.length} characters long; the module allows at most ${MAX_POOL_NAME} (its members are named <pool>-<5 characters>)`);
   }
   if (NO_DOT_KINDS.has(kind) && name.includes('.')) {
     problems.push(`the ${kind} name "${name}" contains '.', which the module forbids (allowed: [0-9a-z-])`);

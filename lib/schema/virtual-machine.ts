@@ -1,10 +1,11 @@
 /** VirtualMachine (virtualization.deckhouse.io/v1alpha2). */
 import { z } from 'zod';
-import { labelSelector, nodeSelectorTerm, quantityString, resource, toleration } from './common.ts';
-import { BLOCK_DEVICE_KINDS } from './addresses.ts';
+import { DNS1123_SUBDOMAIN, labelSelector, nodeSelectorTerm, quantityString, resource, toleration } from './common.ts';
+import { BLOCK_DEVICE_KINDS } from './attachments.ts';
+import { vmWebhookRules } from './vm-webhook.ts';
 import { V1ALPHA2 } from '../core/kinds.ts';
 
-const secretRef = z.strictObject({
+export const secretRef = z.strictObject({
   kind: z.enum(['Secret']).default('Secret'),
   name: z.string().min(1),
 });
@@ -33,7 +34,7 @@ export const provisioning = z.strictObject({
   }
 });
 
-const podAffinityTerm = z.strictObject({
+export const podAffinityTerm = z.strictObject({
   labelSelector: labelSelector.optional(),
   namespaceSelector: labelSelector.optional(),
   namespaces: z.array(z.string()).optional(),
@@ -50,7 +51,7 @@ const vmPodAffinity = z.strictObject({
   requiredDuringSchedulingIgnoredDuringExecution: z.array(podAffinityTerm).optional(),
 });
 
-const affinity = z.strictObject({
+export const affinity = z.strictObject({
   nodeAffinity: z.strictObject({
     preferredDuringSchedulingIgnoredDuringExecution: z.array(z.strictObject({
       preference: nodeSelectorTerm,
@@ -70,10 +71,33 @@ export const blockDeviceRef = z.strictObject({
   bootOrder: z.number().int().min(1).optional(),
 });
 
+export const gpu = z.strictObject({
+  gpuClassName: z.string().min(1).max(253).regex(DNS1123_SUBDOMAIN, 'must be a DNS-1123 subdomain'),
+});
+
 export const RUN_POLICIES = ['AlwaysOn', 'AlwaysOff', 'Manual', 'AlwaysOnUnlessStoppedManually'] as const;
 export type RunPolicy = (typeof RUN_POLICIES)[number];
 
 export const CORE_FRACTION = /^(Auto|(100|[1-9][0-9]?)%)$/;
+
+export const LIVE_MIGRATION_POLICIES = ['AlwaysSafe', 'PreferSafe', 'AlwaysForced', 'PreferForced'] as const;
+export const NETWORK_TYPES = ['Main', 'Network', 'ClusterNetwork'] as const;
+
+/** corev1.TopologySpreadConstraint, the subset the VirtualMachine CRD keeps. */
+export const topologySpreadConstraint = z.strictObject({
+  labelSelector: labelSelector.optional(),
+  maxSkew: z.number().int(),
+  topologyKey: z.string(),
+  whenUnsatisfiable: z.string(),
+});
+
+export const network = z.strictObject({
+  id: z.number().int().optional(),
+  type: z.enum(NETWORK_TYPES),
+  name: z.string().min(1).optional(),
+  virtualMachineMACAddressName: z.string().min(1).optional(),
+  ipAddressName: z.string().min(1).optional(),
+});
 
 export const virtualMachineSpec = z.strictObject({
   virtualMachineClassName: z.string().min(1),
@@ -86,12 +110,7 @@ export const virtualMachineSpec = z.strictObject({
   provisioning: provisioning.optional(),
   runPolicy: z.enum(RUN_POLICIES).default('AlwaysOnUnlessStoppedManually'),
   virtualMachineIPAddressName: z.string().min(1).optional(),
-  topologySpreadConstraints: z.array(z.strictObject({
-    labelSelector: labelSelector.optional(),
-    maxSkew: z.number().int(),
-    topologyKey: z.string(),
-    whenUnsatisfiable: z.string(),
-  })).optional(),
+  topologySpreadConstraints: z.array(topologySpreadConstraint).optional(),
   affinity: affinity.optional(),
   nodeSelector: z.record(z.string(), z.string()).optional(),
   priorityClassName: z.string().min(1).optional(),
@@ -101,25 +120,27 @@ export const virtualMachineSpec = z.strictObject({
   enableParavirtualization: z.boolean().default(true),
   osType: z.enum(['Windows', 'Generic', 'Legacy']).default('Generic'),
   bootloader: z.enum(['BIOS', 'EFI', 'EFIWithSecureBoot']).default('BIOS'),
-  liveMigrationPolicy: z.enum(['AlwaysSafe', 'PreferSafe', 'AlwaysForced', 'PreferForced']).default('PreferSafe'),
-  networks: z.array(z.strictObject({
-    id: z.number().int().optional(),
-    type: z.enum(['Main', 'Network', 'ClusterNetwork']),
-    name: z.string().min(1).optional(),
-    virtualMachineMACAddressName: z.string().min(1).optional(),
-    ipAddressName: z.string().min(1).optional(),
-  })).optional(),
+  liveMigrationPolicy: z.enum(LIVE_MIGRATION_POLICIES).default('PreferSafe'),
+  networks: z.array(network).optional(),
   usbDevices: z.array(z.strictObject({ name: z.string().min(1) })).max(8).optional(),
-  gpus: z.array(z.strictObject({
-    gpuClassName: z.string().min(1).max(253).regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/),
-  })).max(16).optional(),
+  gpus: z.array(gpu).max(16).optional(),
 });
+
+/** What the CEL rules read; a pool's VM template has the same fields with looser types. */
+export interface VmRulesShape {
+  readonly cpu: { readonly coreFraction?: string | undefined };
+  readonly osType?: string | undefined;
+  readonly bootloader?: string | undefined;
+  readonly provisioning?: unknown;
+  readonly enableParavirtualization?: boolean | undefined;
+  readonly blockDeviceRefs: readonly unknown[];
+}
 
 /**
  * The CEL rules on `spec`, run on the defaulted object as the API server runs them; the defaults
  * (Generic, BIOS, paravirtualization on) never trip a rule, so the verdict is the written object's.
  */
-function vmSpecRules(spec: z.output<typeof virtualMachineSpec>, ctx: z.RefinementCtx): void {
+export function vmSpecRules(spec: VmRulesShape, ctx: z.RefinementCtx): void {
   const cf = spec.cpu.coreFraction;
   if (cf !== undefined && cf !== 'Auto') {
     const n = Number(cf.replace('%', ''));
@@ -128,19 +149,27 @@ function vmSpecRules(spec: z.output<typeof virtualMachineSpec>, ctx: z.Refinemen
     }
   }
   if (spec.osType === 'Legacy') {
-    if (spec.bootloader !== 'BIOS') ctx.addIssue({ code: 'custom', path: ['bootloader'], message: 'The Legacy osType requires the BIOS bootloader.' });
+    if (spec.bootloader !== undefined && spec.bootloader !== 'BIOS') ctx.addIssue({ code: 'custom', path: ['bootloader'], message: 'The Legacy osType requires the BIOS bootloader.' });
     if (spec.provisioning !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['provisioning'], message: 'The Legacy osType does not support provisioning: such operating systems have no cloud-init or Sysprep support.' });
     }
-    if (!spec.enableParavirtualization && spec.blockDeviceRefs.length > 4) {
+    if (spec.enableParavirtualization === false && spec.blockDeviceRefs.length > 4) {
       ctx.addIssue({ code: 'custom', path: ['blockDeviceRefs'], message: 'The Legacy osType with enableParavirtualization=false supports at most 4 block devices.' });
     }
   }
 }
 
-export const virtualMachine = resource([V1ALPHA2], 'VirtualMachine', virtualMachineSpec.superRefine(vmSpecRules));
+/** The VM spec with the CRD's CEL rules and the webhook's rules on its own fields. */
+export const checkedVirtualMachineSpec = virtualMachineSpec.superRefine(vmSpecRules).superRefine(vmWebhookRules);
+
+export const virtualMachine = resource([V1ALPHA2], 'VirtualMachine', checkedVirtualMachineSpec);
 
 export type VirtualMachineSpec = z.input<typeof virtualMachineSpec>;
 export type VirtualMachineObject = z.infer<typeof virtualMachine>;
 export type BlockDeviceRef = z.input<typeof blockDeviceRef>;
 export type Provisioning = z.input<typeof provisioning>;
+export type Affinity = z.input<typeof affinity>;
+export type PodAffinityTerm = z.input<typeof podAffinityTerm>;
+export type TopologySpreadConstraint = z.input<typeof topologySpreadConstraint>;
+export type VirtualMachineNetwork = z.input<typeof network>;
+export type LiveMigrationPolicy = (typeof LIVE_MIGRATION_POLICIES)[number];

@@ -1,12 +1,15 @@
 /**
  * `prod`: a production cluster of eight KVM workers behind three control-plane nodes. Four
- * projects, three VM subnets, two Ceph StorageClasses with an allowed list, 50 VMs.
+ * projects, three VM subnets, two Ceph StorageClasses with an allowed list, 50 VMs, a pool of
+ * three build runners, a hot-plugged WAL disk, a snapshot before an upgrade, and a golden image
+ * published from a prepared disk.
  */
 import type { App } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
-  CLOUD_INIT_SECRET_TYPE, Cluster, ClusterVirtualImage, Cpu, DataSource, Project, Provisioning, VirtualImage,
-  VirtualMachine, VirtualMachineClass, VirtualizationModule,
+  CLOUD_INIT_SECRET_TYPE, Cluster, ClusterVirtualImage, Cpu, DataSource, Project, Provisioning, VirtualDisk, VirtualImage,
+  VirtualMachine, VirtualMachineBlockDeviceAttachment, VirtualMachineClass, VirtualMachinePool, VirtualMachineSnapshot,
+  VirtualizationModule,
 } from 'dvpc';
 import { ADMIN_SSH_KEY, SEED_SIZING } from '../shared/sizing.ts';
 
@@ -72,13 +75,18 @@ export function prod(app: App): Cluster {
     });
   }
 
+  // A golden image: a disk prepared in the web project, published to every project.
+  const golden = new VirtualDisk(web, 'web-golden', { size: '20Gi', source: DataSource.from(ubuntu) });
+  new ClusterVirtualImage(cluster, 'web-golden', { source: DataSource.from(golden) });
+
   // db: six databases with fixed addresses, a data disk on HDD and their own cloud-init Secret.
   const db = new Project(cluster, 'db', { labels: { team: 'data' } });
   const pgBase = new VirtualImage(db, 'postgres-base', {
     source: DataSource.from(debian), storage: 'PersistentVolumeClaim', storageClassName: 'ceph-rbd-ssd',
   });
+  const dbs: VirtualMachine[] = [];
   for (let i = 1; i <= 6; i++) {
-    new VirtualMachine(db, `db-${pad(i)}`, {
+    dbs[i] = new VirtualMachine(db, `db-${pad(i)}`, {
       vmClass: compute, cores: 8, coreFraction: '100%', memory: '16Gi',
       disks: [
         { name: 'root', size: '40Gi', image: pgBase },
@@ -88,8 +96,14 @@ export function prod(app: App): Cluster {
       provisioning: Provisioning.cloudInitSecret(cloudConfig(`db-${pad(i)}`, ['packages:', '  - postgresql-15'])),
       runPolicy: 'AlwaysOn',
       labels: { app: 'postgres' },
+      virtualMachineAntiAffinity: { matchLabels: { app: 'postgres' } },
     });
   }
+  // db-01 gets a write-ahead-log disk hot-plugged, and a snapshot before its upgrade.
+  const db01 = dbs[1] as VirtualMachine;
+  const wal = new VirtualDisk(db, 'db-01-wal', { size: '50Gi', storageClassName: 'ceph-rbd-ssd' });
+  new VirtualMachineBlockDeviceAttachment(db, 'attach-db-01-wal', { virtualMachine: db01, blockDevice: wal });
+  new VirtualMachineSnapshot(db, 'db-01-before-upgrade', { virtualMachine: db01, keepIPAddress: 'Always' });
 
   // ci: sixteen runners on AlmaLinux, half a core each.
   const ci = new Project(cluster, 'ci', { labels: { team: 'platform' } });
@@ -101,6 +115,18 @@ export function prod(app: App): Cluster {
       labels: { app: 'ci-runner' },
     });
   }
+
+  // ci: three build runners as a pool, each with its own root disk and a build cache kept across scale-downs.
+  new VirtualMachinePool(ci, 'builders', {
+    replicas: 3, vmClass: standard, cores: 4, coreFraction: '50%', memory: '8Gi',
+    disks: [
+      { name: 'root', size: '60Gi', image: alma, bootOrder: 1 },
+      { name: 'cache', size: '100Gi', storageClassName: 'ceph-rbd-hdd', retain: { keep: 2, ttl: '24h' } },
+    ],
+    provisioning: Provisioning.cloudInitSecret(cloudConfig('builder')),
+    memberLabels: { app: 'builder' },
+    virtualMachineAntiAffinity: { matchLabels: { app: 'builder' }, mode: 'Preferred' },
+  });
 
   // analytics: eight large workers on the host CPU, fixed addresses in their own subnet.
   const analytics = new Project(cluster, 'analytics', { labels: { team: 'data' } });
