@@ -4,7 +4,6 @@
  * coreFraction explicitly: the mutating webhook rejects a VM without one while its class is not
  * yet applied, which is exactly what happens in a GitOps sync.
  */
-import { Lazy } from 'cdk8s';
 import type { Construct } from 'constructs';
 import * as kplus from 'cdk8s-plus-28';
 import { DvpObject, compact, namespaceOf, reportProblem, type NamespacedProps } from './base.ts';
@@ -174,6 +173,9 @@ export class VirtualMachine extends DvpObject {
   readonly createdDisks: readonly VirtualDisk[];
   /** The address claim, if any. */
   readonly ipAddress: VirtualMachineIPAddress | undefined;
+  private readonly vmClass: VirtualMachineClass | string;
+  /** Whether coreFraction was given; else the class's default is rendered. */
+  private readonly explicitFraction: boolean;
 
   constructor(scope: Construct, id: string, props: VirtualMachineProps) {
     const name = props.name ?? id;
@@ -189,15 +191,13 @@ export class VirtualMachine extends DvpObject {
       return { kind: 'VirtualDisk', name: `${name}-${d.name}` };
     });
 
-    const explicitFraction = props.coreFraction;
-    const coreFraction = explicitFraction ?? Lazy.any({ produce: () => this.defaultFraction(props.vmClass, props.cores) });
     const addressName = props.address === undefined ? undefined : typeof props.address === 'string' ? name : props.address.objectName;
     const provisioning = props.provisioning?.secretUserData !== undefined
       ? { type: 'UserDataRef', userDataRef: { kind: 'Secret', name: `${name}-cloud-init` } }
       : props.provisioning?.spec;
-    const spec = (fraction: unknown) => compact({
+    const spec = compact({
       virtualMachineClassName: className,
-      cpu: compact({ cores: props.cores, coreFraction: fraction }),
+      cpu: compact({ cores: props.cores, coreFraction: props.coreFraction }),
       memory: { size: props.memory },
       blockDeviceRefs: refs,
       virtualMachineIPAddressName: addressName,
@@ -211,8 +211,10 @@ export class VirtualMachine extends DvpObject {
       liveMigrationPolicy: props.liveMigrationPolicy,
       disruptions: props.restartApprovalMode ? { restartApprovalMode: props.restartApprovalMode } : undefined,
     });
-    super(scope, id, { apiVersion: V1ALPHA2, kind: 'VirtualMachine', name, namespace, labels: props.labels, annotations: props.annotations, body: { spec: spec(coreFraction) } });
+    super(scope, id, { apiVersion: V1ALPHA2, kind: 'VirtualMachine', name, namespace, labels: props.labels, annotations: props.annotations, body: { spec } });
     this.className = className;
+    this.vmClass = props.vmClass;
+    this.explicitFraction = props.coreFraction !== undefined;
     for (const d of foreign) {
       // blockDeviceRefs have no namespace: the rendered VM would name a disk that is not in its project.
       reportProblem(this, new DvpcError('DVP401', `${d.kind} "${d.objectName}" is in namespace "${d.objectNamespace}", the VM in "${namespace}"`, 'attach disks and images of the VM\'s own project, or ClusterVirtualImages', this.node.path, 'spec.blockDeviceRefs'));
@@ -238,6 +240,16 @@ export class VirtualMachine extends DvpObject {
         stringData: { userData: props.provisioning.secretUserData },
       });
     }
+  }
+
+  /** The spec with the class's default coreFraction filled in, when none was given. */
+  protected override renderBody(): Record<string, unknown> {
+    const body = super.renderBody();
+    if (this.explicitFraction) return body;
+    const spec = body['spec'] as { cpu: { cores: number } };
+    const fraction = this.defaultFraction(this.vmClass, spec.cpu.cores);
+    if (fraction === undefined) return body;
+    return { ...body, spec: { ...spec, cpu: { ...spec.cpu, coreFraction: fraction } } };
   }
 
   /**

@@ -1,0 +1,164 @@
+/**
+ * How one Cluster's objects render, together: each object raw (dvpc's own directly, any other
+ * library's through its cdk8s `toJson()`), then dvpc's additions (sync waves, prune protection)
+ * computed once for all of them, then each object annotated.
+ *
+ * The additions are part of the objects themselves, whichever path renders them: `dvpc synth`
+ * renders the whole cluster here; `app.synth()` and an object's own `toJson()` ask for one
+ * object's additions, which are computed for the whole cluster on the first request and kept
+ * until a dvpc object is created or patched. Objects of other libraries (cdk8s-plus Namespaces
+ * and Secrets, plain ApiObjects) are adopted: their namespace is written out and dvpc's
+ * annotations are added to their metadata as lazy values, which cdk8s resolves when it renders.
+ */
+import { Chart, Lazy, type ApiObject } from 'cdk8s';
+import type { IConstruct } from 'constructs';
+import { DvpcError } from '../core/errors.ts';
+import { isClusterScoped } from '../core/kinds.ts';
+import { toResource, type JsonObject, type Resource } from '../core/resource.ts';
+import { addedAnnotations, annotate, clusterAdditions, type Additions } from '../render/annotations.ts';
+import type { CollectedObject } from '../render/cluster-files.ts';
+import { ARGO_SYNC_OPTIONS, FLUX_PRUNE, SYNC_WAVE_ANNOTATION } from '../render/order.ts';
+import { DvpObject, NOWHERE, renderRevision, type IObjectRenderer } from './base.ts';
+import { isApiObject } from './direct-render.ts';
+
+const NONE: Additions = { wave: undefined, keep: false };
+
+/** The annotations dvpc may add, in the order it adds them. */
+const ADDED_KEYS = [SYNC_WAVE_ANNOTATION, ARGO_SYNC_OPTIONS, FLUX_PRUNE];
+
+interface Walk {
+  readonly objects: ApiObject[];
+  readonly paths: string[];
+  /** Charts nested inside the cluster (their objects are theirs, not the cluster's). */
+  readonly nested: IConstruct[];
+}
+
+export class ClusterRendering {
+  private table: Map<ApiObject, Additions> | undefined;
+  private tableRevision = -1;
+  /** While objects render raw: dvpc's lazy annotations on other libraries' objects stay empty. */
+  private rawOnly = false;
+  private readonly adopted = new WeakSet<ApiObject>();
+  /** One Additions value per distinct (wave, keep): a cluster has a handful. */
+  private readonly interned = new Map<string, Additions>();
+
+  constructor(private readonly cluster: IObjectRenderer) {}
+
+  /** Every ApiObject of the cluster in tree order, with its construct path. */
+  private walk(): Walk {
+    const objects: ApiObject[] = [];
+    const paths: string[] = [];
+    const nested: IConstruct[] = [];
+    const visit = (c: IConstruct, path: string) => {
+      for (const child of c.node.children) {
+        const childPath = `${path}/${child.node.id}`;
+        if (Chart.isChart(child)) {
+          nested.push(child);
+          continue;
+        }
+        if (isApiObject(child)) {
+          objects.push(child);
+          paths.push(childPath);
+        }
+        visit(child, childPath);
+      }
+    };
+    visit(this.cluster, this.cluster.node.path);
+    return { objects, paths, nested };
+  }
+
+  /**
+   * Writes an object of another library the way dvpc writes its own: the namespace of a
+   * namespaced kind, and dvpc's annotations as lazy values (a value the user set is kept; one the
+   * user sets later replaces dvpc's).
+   */
+  adopt(o: ApiObject): void {
+    if (o instanceof DvpObject || this.adopted.has(o)) return;
+    this.adopted.add(o);
+    const meta = o.metadata as unknown as { namespace?: unknown; annotations?: unknown };
+    if (!isClusterScoped(o.apiVersion, o.kind) && meta.namespace === undefined) {
+      (meta as { namespace?: string }).namespace = this.cluster.defaultNamespace;
+    }
+    const existing = meta.annotations;
+    // cdk8s keeps annotations in a plain object; if a future version does not, leave the object be.
+    if (existing === null || typeof existing !== 'object') return;
+    for (const key of ADDED_KEYS) {
+      if (key in existing) continue;
+      o.metadata.addAnnotation(key, Lazy.any({ produce: () => (this.rawOnly ? undefined : addedAnnotations(this.additionsOf(o))[key]) }));
+    }
+  }
+
+  /** Renders every object raw; objects that fail are an error (synth) or left out (a lookup). */
+  private renderRaw(objects: readonly ApiObject[], paths: readonly string[], failures: 'throw' | 'skip'): (JsonObject | undefined)[] {
+    this.rawOnly = true;
+    try {
+      return objects.map((o, i) => {
+        try {
+          return o instanceof DvpObject ? o.renderRaw() : (o.toJson() as JsonObject);
+        } catch (e) {
+          if (failures === 'skip') return undefined;
+          throw new DvpcError('DVP002', `cannot render: ${(e as Error).message}`, 'fix the construct props', paths[i]);
+        }
+      });
+    } finally {
+      this.rawOnly = false;
+    }
+  }
+
+  private intern(a: Additions): Additions {
+    const key = `${a.wave}|${a.keep}`;
+    let found = this.interned.get(key);
+    if (!found) {
+      found = a;
+      this.interned.set(key, a);
+    }
+    return found;
+  }
+
+  /** Computes the additions of every rendered object, all at once, and keeps them. */
+  private computeTable(objects: readonly ApiObject[], raws: readonly (JsonObject | undefined)[]): (Resource | undefined)[] {
+    const items = raws.map((b) => (b === undefined ? undefined : toResource(b, NOWHERE, this.cluster.defaultNamespace)));
+    const present = items.filter((r): r is Resource => r !== undefined);
+    const additions = clusterAdditions(present);
+    const table = new Map<ApiObject, Additions>();
+    let next = 0;
+    items.forEach((r, i) => {
+      if (r !== undefined) table.set(objects[i] as ApiObject, this.intern(additions[next++] as Additions));
+    });
+    this.table = table;
+    this.tableRevision = renderRevision(this.cluster);
+    return items;
+  }
+
+  /**
+   * The cluster's objects as dvpc writes them, in tree order, each with its construct path.
+   * Throws a DvpcError for an object that cannot render or a chart nested in the cluster.
+   */
+  render(): CollectedObject[] {
+    const { objects, paths, nested } = this.walk();
+    const first = nested[0];
+    if (first !== undefined) {
+      throw new DvpcError('DVP002', `chart "${first.node.path}" is nested in Cluster "${this.cluster.node.path}"`, 'create each chart as a `new Cluster(app, name)` directly in the app, so that each renders into dist/<name>/', first.node.path);
+    }
+    for (const o of objects) this.adopt(o);
+    const items = this.computeTable(objects, this.renderRaw(objects, paths, 'throw'));
+    return items.map((r, i) => {
+      const o = r as Resource;
+      const body = annotate(o, this.table?.get(objects[i] as ApiObject) ?? NONE);
+      return { apiVersion: o.apiVersion, kind: o.kind, name: o.name, namespace: o.namespace, body, constructPath: paths[i] as string };
+    });
+  }
+
+  /** dvpc's additions to one object of the cluster, computed for all of them when missing or stale. */
+  additionsOf(o: ApiObject): Additions {
+    if (this.rawOnly) return NONE;
+    let found = this.table?.get(o);
+    if (found === undefined || this.tableRevision !== renderRevision(this.cluster)) {
+      const { objects, paths } = this.walk();
+      for (const x of objects) this.adopt(x);
+      this.computeTable(objects, this.renderRaw(objects, paths, 'skip'));
+      found = this.table?.get(o);
+    }
+    return found ?? NONE;
+  }
+}
