@@ -77,19 +77,24 @@ function baselineOf(cluster: string, outdir: string, options: SynthOptions): Bas
 export { newPhases };
 
 /**
- * The Clusters of an app, in the order they were created; any other Chart is a mistake dvpc
- * cannot place. Found by walking the tree down to each chart (cdk8s's `app.charts` builds a
- * dependency graph of every construct of the app to answer the same question).
+ * The Clusters of an app, in the order they were created, and its GitOps hand-off; any other
+ * Chart is a mistake dvpc cannot place. Found by walking the tree down to each chart (cdk8s's
+ * `app.charts` builds a dependency graph of every construct of the app to answer the same
+ * question); each Cluster walks its own objects when it renders.
  */
-export function clustersOf(app: App): Cluster[] {
+function partsOf(app: App): { clusters: Cluster[]; handoff: GitOps | undefined } {
   const clusters: Cluster[] = [];
+  let handoff: GitOps | undefined;
   const visit = (c: IConstruct) => {
     for (const child of c.node.children) {
       if (child instanceof Cluster) clusters.push(child);
       else if (Chart.isChart(child)) {
         const path = child.node.path;
         throw new DvpcError('DVP002', `chart "${path}" is not a dvpc Cluster`, 'create charts with `new Cluster(app, name)` so that each renders into dist/<name>/', path);
-      } else visit(child);
+      } else {
+        if (child instanceof GitOps) handoff ??= child;
+        visit(child);
+      }
     }
   };
   visit(app);
@@ -98,7 +103,12 @@ export function clustersOf(app: App): Cluster[] {
     if (names.has(c.clusterName)) throw new DvpcError('DVP004', `two clusters are named "${c.clusterName}"`, 'give each Cluster its own name', c.node.path);
     names.add(c.clusterName);
   }
-  return clusters;
+  return { clusters, handoff };
+}
+
+/** The Clusters of an app, in the order they were created. */
+export function clustersOf(app: App): Cluster[] {
+  return partsOf(app).clusters;
 }
 
 /** Renders every cluster of the app, checks each, and writes the output only when no error remains. */
@@ -108,7 +118,8 @@ export function synthesize(app: App, options: SynthOptions = {}): SynthResult {
   const all = new Map<string, string>();
   const clusters: ClusterResult[] = [];
   const phases = newPhases();
-  for (const cluster of clustersOf(app)) {
+  const { clusters: clusterList, handoff } = partsOf(app);
+  for (const cluster of clusterList) {
     const inventory = cluster.inventoryDir ? loadInventory(cluster.inventoryDir) : undefined;
     const baseline = baselineOf(cluster.clusterName, outdir, options);
     // Problems constructors recorded inside the cluster are reported with its checks' findings.
@@ -116,7 +127,6 @@ export function synthesize(app: App, options: SynthOptions = {}): SynthResult {
     for (const [k, v] of files) all.set(k, v);
     clusters.push({ cluster: cluster.clusterName, constructPath: cluster.node.path, model, report });
   }
-  const handoff = app.node.findAll().find((c): c is GitOps => c instanceof GitOps);
   if (handoff) {
     const folders = new Map<string, string[]>();
     for (const rel of all.keys()) {
@@ -127,7 +137,7 @@ export function synthesize(app: App, options: SynthOptions = {}): SynthResult {
       else folders.set(m[1] as string, [m[2] as string]);
     }
     if (folders.has('gitops')) throw new DvpcError('DVP004', 'a cluster is named "gitops", the folder of the GitOps hand-off', 'rename the cluster', handoff.node.path);
-    for (const [k, v] of gitopsFiles((handoff as GitOps).props, folders)) all.set(k, v);
+    for (const [k, v] of gitopsFiles(handoff.props, folders)) all.set(k, v);
   }
   const appDiagnostics = problemsIn(app, undefined).map(constructDiagnostic);
   const errors = clusters.reduce((n, c) => n + c.report.summary.errors, 0) + appDiagnostics.filter((d) => d.severity === 'error').length;

@@ -68,7 +68,7 @@ export function collectCluster(cluster: Cluster, phases: SynthPhases = newPhases
 export function checkCollected(cluster: Cluster, objects: readonly CollectedObject[], options: CompileOptions): CompiledCluster {
   const phases = options.phases ?? newPhases();
   let t = performance.now();
-  const placed = placeCluster(objects, { clusterName: cluster.clusterName, outdirShown: options.outdirShown, defaultNamespace: cluster.defaultNamespace, emit: options.emit });
+  const placed = placeCluster(objects, { clusterName: cluster.clusterName, outdirShown: options.outdirShown, emit: options.emit });
   phases.serialize += performance.now() - t;
   t = performance.now();
   const model = new ClusterModel(placed.resources, { inventory: options.inventory, files: placed.fileCount, baseline: options.baseline?.resources });

@@ -5,7 +5,7 @@
  * yet applied, which is exactly what happens in a GitOps sync.
  */
 import type { Construct } from 'constructs';
-import * as kplus from 'cdk8s-plus-28';
+import type * as kplus from 'cdk8s-plus-28';
 import { DvpObject, compact, namespaceOf, reportProblem, type NamespacedProps } from './base.ts';
 import { Cluster } from './cluster.ts';
 import { VirtualMachineClass } from './vm-class.ts';
@@ -24,6 +24,16 @@ import { V1ALPHA2 } from '../core/kinds.ts';
 /** The Secret types the module reads provisioning data from. */
 export const CLOUD_INIT_SECRET_TYPE = 'provisioning.virtualization.deckhouse.io/cloud-init';
 export const SYSPREP_SECRET_TYPE = 'provisioning.virtualization.deckhouse.io/sysprep';
+
+/**
+ * The Secret a VM renders its cloud-init into: a dvpc object, rendered directly like the VM
+ * itself, with the manifest cdk8s-plus's Secret writes (`immutable: false` included).
+ */
+class ProvisioningSecret extends DvpObject {
+  constructor(scope: Construct, id: string, init: { name: string; namespace: string; type: string; userData: string }) {
+    super(scope, id, { apiVersion: 'v1', kind: 'Secret', name: init.name, namespace: init.namespace, body: { immutable: false, stringData: { userData: init.userData }, type: init.type } });
+  }
+}
 
 /** A disk the VM creates for itself, named `<vm>-<name>`. */
 export interface NewDisk {
@@ -234,11 +244,7 @@ export class VirtualMachine extends DvpObject {
       ? new VirtualMachineIPAddress(this, 'address', { name, namespace, staticIP: props.address })
       : props.address;
     if (props.provisioning?.secretUserData !== undefined) {
-      new kplus.Secret(this, 'cloud-init', {
-        metadata: { name: `${name}-cloud-init`, namespace },
-        type: CLOUD_INIT_SECRET_TYPE,
-        stringData: { userData: props.provisioning.secretUserData },
-      });
+      new ProvisioningSecret(this, 'cloud-init', { name: `${name}-cloud-init`, namespace, type: CLOUD_INIT_SECRET_TYPE, userData: props.provisioning.secretUserData });
     }
   }
 

@@ -4,12 +4,12 @@
  * diagnostic asks, the line of a field. The YAML text itself is emitted only when it is wanted.
  */
 import { join } from 'node:path';
-import { toResource, type JsonObject, type Origin, type Resource } from '../core/resource.ts';
+import type { JsonObject, Origin, Resource } from '../core/resource.ts';
 import { pathKey, type FieldPath, type Json } from '../core/json.ts';
 import { layout, type PlacedObject } from './layout.ts';
 import { emitDocuments, kustomizationFile, lineMaps } from './yaml-emit.ts';
 
-/** A rendered object and the construct it came from. */
+/** A rendered object, its identity as `toResource` reads it from the body, and the construct it came from. */
 export interface CollectedObject extends PlacedObject {
   readonly constructPath: string;
 }
@@ -54,7 +54,6 @@ export interface PlaceOptions {
   readonly clusterName: string;
   /** The output folder as diagnostics name it. */
   readonly outdirShown: string;
-  readonly defaultNamespace: string;
   /** Whether to write the YAML text (`app.synth()`'s checks need only the files' names and lines). */
   readonly emit: boolean;
 }
@@ -70,7 +69,8 @@ export function placeCluster(objects: readonly CollectedObject[], options: Place
       const docs = file.objects.map((o) => o.body);
       const rendered = new RenderedFile(join(options.outdirShown, rel), docs);
       file.objects.forEach((o, i) => {
-        resources.push(toResource(o.body, new RenderedOrigin(rendered, i, o.constructPath), options.defaultNamespace));
+        // The identity was read from the body when it was collected (as toResource reads it).
+        resources.push({ apiVersion: o.apiVersion, kind: o.kind, name: o.name, namespace: o.namespace, body: o.body, origin: new RenderedOrigin(rendered, i, o.constructPath) });
       });
       if (options.emit) files.set(rel, emitDocuments(docs as { [key: string]: Json }[]));
       fileCount++;
