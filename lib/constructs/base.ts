@@ -57,7 +57,9 @@ function isNamespaceScope(c: IConstruct): c is INamespaceScope {
 /** The namespace of a namespaced construct: explicit, else the nearest Project, else `default`. */
 export function namespaceOf(scope: IConstruct, explicit: string | undefined): string {
   if (explicit !== undefined) return explicit;
-  for (const c of [...scope.node.scopes].reverse()) {
+  const scopes = scope.node.scopes;
+  for (let i = scopes.length - 1; i >= 0; i--) {
+    const c = scopes[i] as IConstruct;
     if (isNamespaceScope(c)) return c.namespaceName;
     // A Cluster (found by shape, to keep this module free of a cycle) names its own default.
     const clusterDefault = (c as { defaultNamespace?: unknown }).defaultNamespace;
@@ -154,10 +156,22 @@ function bumpRevision(c: IConstruct): void {
   revisions.set(root, (revisions.get(root) ?? 0) + 1);
 }
 
-/** Removes keys whose value is undefined, so that rendered objects never carry them. */
+/**
+ * Removes keys whose value is undefined, so that rendered objects never carry them. Returns the
+ * object itself when it has none (callers pass fresh literals), so the common case allocates
+ * nothing.
+ */
 export function compact<T extends object>(obj: T): T {
+  let clean = true;
+  for (const k in obj) {
+    if (obj[k] === undefined) {
+      clean = false;
+      break;
+    }
+  }
+  if (clean) return obj;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(obj)) if (v !== undefined) out[k] = v;
+  for (const k in obj) if (obj[k] !== undefined) out[k] = obj[k];
   return out as T;
 }
 

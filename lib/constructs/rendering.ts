@@ -116,18 +116,21 @@ export class ClusterRendering {
   }
 
   /** Computes the additions of every rendered object, all at once, and keeps them. */
-  private computeTable(objects: readonly ApiObject[], raws: readonly (JsonObject | undefined)[]): (Resource | undefined)[] {
+  private computeTable(objects: readonly ApiObject[], raws: readonly (JsonObject | undefined)[]): { items: (Resource | undefined)[]; additions: Additions[] } {
     const items = raws.map((b) => (b === undefined ? undefined : toResource(b, NOWHERE, this.cluster.defaultNamespace)));
     const present = items.filter((r): r is Resource => r !== undefined);
-    const additions = clusterAdditions(present);
+    const computed = clusterAdditions(present);
     const table = new Map<ApiObject, Additions>();
+    const additions: Additions[] = [];
     let next = 0;
     items.forEach((r, i) => {
-      if (r !== undefined) table.set(objects[i] as ApiObject, this.intern(additions[next++] as Additions));
+      const a = r === undefined ? NONE : this.intern(computed[next++] as Additions);
+      additions.push(a);
+      if (r !== undefined) table.set(objects[i] as ApiObject, a);
     });
     this.table = table;
     this.tableRevision = renderRevision(this.cluster);
-    return items;
+    return { items, additions };
   }
 
   /**
@@ -141,11 +144,10 @@ export class ClusterRendering {
       throw new DvpcError('DVP002', `chart "${first.node.path}" is nested in Cluster "${this.cluster.node.path}"`, 'create each chart as a `new Cluster(app, name)` directly in the app, so that each renders into dist/<name>/', first.node.path);
     }
     for (const o of objects) this.adopt(o);
-    const items = this.computeTable(objects, this.renderRaw(objects, paths, 'throw'));
+    const { items, additions } = this.computeTable(objects, this.renderRaw(objects, paths, 'throw'));
     return items.map((r, i) => {
       const o = r as Resource;
-      const body = annotate(o, this.table?.get(objects[i] as ApiObject) ?? NONE);
-      return { apiVersion: o.apiVersion, kind: o.kind, name: o.name, namespace: o.namespace, body, constructPath: paths[i] as string };
+      return { apiVersion: o.apiVersion, kind: o.kind, name: o.name, namespace: o.namespace, body: annotate(o, additions[i] as Additions), constructPath: paths[i] as string };
     });
   }
 

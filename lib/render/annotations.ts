@@ -6,7 +6,7 @@
  * Waves are computed for a whole cluster at once, here and nowhere else, because an object's wave
  * may depend on the other objects it refers to.
  */
-import { holdsData, isClusterScoped } from '../core/kinds.ts';
+import { holdsData } from '../core/kinds.ts';
 import type { JsonObject } from '../core/resource.ts';
 import { ARGO_SYNC_OPTIONS, FLUX_PRUNE, SYNC_WAVE_ANNOTATION, syncWave } from './order.ts';
 
@@ -33,21 +33,8 @@ export function clusterAdditions(objects: readonly RawObject[]): Additions[] {
   return objects.map((o) => ({ wave: syncWave(o.kind), keep: holdsData(o.kind, o.body) }));
 }
 
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' ? v : undefined;
-}
-
 function asObject(v: unknown): JsonObject | undefined {
   return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as JsonObject) : undefined;
-}
-
-/** Identity and defaulted namespace of an object as rendered (empty strings where absent). */
-export function rawObject(body: JsonObject, defaultNamespace: string): RawObject {
-  const apiVersion = str(body['apiVersion']) ?? '';
-  const kind = str(body['kind']) ?? '';
-  const meta = asObject(body['metadata']);
-  const namespace = isClusterScoped(apiVersion, kind) ? undefined : (str(meta?.['namespace']) ?? defaultNamespace);
-  return { apiVersion, kind, name: str(meta?.['name']) ?? '', namespace, body };
 }
 
 /** The annotations dvpc adds, as key/value pairs. */
@@ -62,21 +49,23 @@ export function addedAnnotations(a: Additions): Record<string, string> {
 }
 
 /**
- * The object with dvpc's annotations (keeping any value the user set) and, for namespaced kinds,
- * its namespace written out. Returns the body itself when nothing is added.
+ * Adds dvpc's annotations (keeping any value the user set) and, for namespaced kinds, writes the
+ * namespace out. Changes the body in place (the renderers hand over bodies they just built) and
+ * returns it.
  */
 export function annotate(o: RawObject, a: Additions): JsonObject {
-  const add = addedAnnotations(a);
-  const meta = asObject(o.body['metadata']) ?? {};
-  const needsNamespace = o.namespace !== undefined && meta['namespace'] === undefined;
-  let hasAdd = false;
-  for (const _ in add) {
-    hasAdd = true;
-    break;
+  const body = o.body;
+  const needsWave = a.wave !== undefined;
+  let meta = asObject(body['metadata']);
+  const needsNamespace = o.namespace !== undefined && meta?.['namespace'] === undefined;
+  if (!needsWave && !a.keep && !needsNamespace) return body;
+  if (meta === undefined) {
+    // A metadata that is not a mapping stays as written, for the checker to report.
+    if (body['metadata'] !== undefined) return body;
+    meta = {};
+    body['metadata'] = meta;
   }
-  if (!hasAdd && !needsNamespace) return o.body;
-  const metadata: JsonObject = { ...meta };
-  if (needsNamespace) metadata['namespace'] = o.namespace as string;
-  if (hasAdd) metadata['annotations'] = { ...add, ...(asObject(meta['annotations']) ?? {}) };
-  return { ...o.body, metadata };
+  if (needsNamespace) meta['namespace'] = o.namespace as string;
+  if (needsWave || a.keep) meta['annotations'] = { ...addedAnnotations(a), ...(asObject(meta['annotations']) ?? {}) };
+  return body;
 }
