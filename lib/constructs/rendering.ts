@@ -7,8 +7,9 @@
  * renders the whole cluster here; `app.synth()` and an object's own `toJson()` ask for one
  * object's additions, which are computed for the whole cluster on the first request and kept
  * until a dvpc object is created or patched. Objects of other libraries (cdk8s-plus Namespaces
- * and Secrets, plain ApiObjects) are adopted: their namespace is written out and dvpc's
- * annotations are added to their metadata as lazy values, which cdk8s resolves when it renders.
+ * and Secrets, plain ApiObjects) are adopted when the cluster renders: a namespaced one without
+ * a namespace gets its Project's (else the cluster's default), and dvpc's annotations are added
+ * to their metadata as lazy values, which cdk8s resolves when it renders them.
  */
 import { Chart, Lazy, type ApiObject } from 'cdk8s';
 import type { IConstruct } from 'constructs';
@@ -18,7 +19,7 @@ import { toResource, type JsonObject, type Resource } from '../core/resource.ts'
 import { addedAnnotations, annotate, clusterAdditions, type Additions } from '../render/annotations.ts';
 import type { CollectedObject } from '../render/cluster-files.ts';
 import { ARGO_SYNC_OPTIONS, FLUX_PRUNE, SYNC_WAVE_ANNOTATION } from '../render/order.ts';
-import { DvpObject, NOWHERE, renderRevision, type IObjectRenderer } from './base.ts';
+import { DvpObject, NOWHERE, namespaceOf, renderRevision, type IObjectRenderer } from './base.ts';
 import { isApiObject } from './direct-render.ts';
 
 const NONE: Additions = { wave: undefined, keep: false };
@@ -77,7 +78,8 @@ export class ClusterRendering {
     this.adopted.add(o);
     const meta = o.metadata as unknown as { namespace?: unknown; annotations?: unknown };
     if (!isClusterScoped(o.apiVersion, o.kind) && meta.namespace === undefined) {
-      (meta as { namespace?: string }).namespace = this.cluster.defaultNamespace;
+      // Like dvpc's own objects: the enclosing Project's namespace, else the cluster's default.
+      (meta as { namespace?: string }).namespace = namespaceOf(o, undefined);
     }
     const existing = meta.annotations;
     // cdk8s keeps annotations in a plain object; if a future version does not, leave the object be.
