@@ -50,21 +50,21 @@ export class ClusterRendering {
     const objects: ApiObject[] = [];
     const paths: string[] = [];
     const nested: IConstruct[] = [];
-    const visit = (c: IConstruct, path: string) => {
+    const visit = (c: IConstruct) => {
       for (const child of c.node.children) {
-        const childPath = `${path}/${child.node.id}`;
         if (Chart.isChart(child)) {
           nested.push(child);
           continue;
         }
         if (isApiObject(child)) {
           objects.push(child);
-          paths.push(childPath);
+          // constructs keeps each node's path as a string: share it rather than build another.
+          paths.push(child.node.path);
         }
-        visit(child, childPath);
+        visit(child);
       }
     };
-    visit(this.cluster, this.cluster.node.path);
+    visit(this.cluster);
     return { objects, paths, nested };
   }
 
@@ -149,7 +149,7 @@ export class ClusterRendering {
     const { items, additions } = this.computeTable(objects, this.renderRaw(objects, paths, 'throw'));
     return items.map((r, i) => {
       const o = r as Resource;
-      return { apiVersion: o.apiVersion, kind: o.kind, name: o.name, namespace: o.namespace, body: annotate(o, additions[i] as Additions), constructPath: paths[i] as string };
+      return { apiVersion: o.apiVersion, kind: o.kind, name: o.name, namespace: o.namespace, body: annotate(o, additions[i] as Additions, true), constructPath: paths[i] as string };
     });
   }
 

@@ -48,12 +48,25 @@ export function addedAnnotations(a: Additions): Record<string, string> {
   return add;
 }
 
+/** One frozen annotations map per Additions value, shared by every object that has no other annotation. */
+const sharedMaps = new WeakMap<Additions, Readonly<Record<string, string>>>();
+
+function sharedAnnotations(a: Additions): Readonly<Record<string, string>> {
+  let map = sharedMaps.get(a);
+  if (!map) {
+    map = Object.freeze(addedAnnotations(a));
+    sharedMaps.set(a, map);
+  }
+  return map;
+}
+
 /**
  * Adds dvpc's annotations (keeping any value the user set) and, for namespaced kinds, writes the
  * namespace out. Changes the body in place (the renderers hand over bodies they just built) and
- * returns it.
+ * returns it. With `share`, an object without annotations of its own gets a frozen map shared
+ * with its like (a synth holds every object of a cluster at once; only readers see them).
  */
-export function annotate(o: RawObject, a: Additions): JsonObject {
+export function annotate(o: RawObject, a: Additions, share = false): JsonObject {
   const body = o.body;
   const needsWave = a.wave !== undefined;
   let meta = asObject(body['metadata']);
@@ -66,6 +79,9 @@ export function annotate(o: RawObject, a: Additions): JsonObject {
     body['metadata'] = meta;
   }
   if (needsNamespace) meta['namespace'] = o.namespace as string;
-  if (needsWave || a.keep) meta['annotations'] = { ...addedAnnotations(a), ...(asObject(meta['annotations']) ?? {}) };
+  if (needsWave || a.keep) {
+    const own = asObject(meta['annotations']);
+    meta['annotations'] = own === undefined && share ? (sharedAnnotations(a) as JsonObject) : { ...addedAnnotations(a), ...(own ?? {}) };
+  }
   return body;
 }
