@@ -15,11 +15,11 @@ import { Chart, Lazy, type ApiObject } from 'cdk8s';
 import type { IConstruct } from 'constructs';
 import { DvpcError } from '../core/errors.ts';
 import { isClusterScoped } from '../core/kinds.ts';
-import { toResource, type JsonObject, type Resource } from '../core/resource.ts';
+import type { JsonObject } from '../core/resource.ts';
 import { addedAnnotations, annotate, clusterAdditions, type Additions } from '../render/annotations.ts';
-import type { CollectedObject } from '../render/cluster-files.ts';
+import { collectedObject, type CollectedObject } from '../render/cluster-files.ts';
 import { ARGO_SYNC_OPTIONS, FLUX_PRUNE, SYNC_WAVE_ANNOTATION } from '../render/order.ts';
-import { DvpObject, NOWHERE, namespaceOf, renderRevision, type IObjectRenderer } from './base.ts';
+import { DvpObject, namespaceOf, renderRevision, type IObjectRenderer } from './base.ts';
 import { isApiObject } from './direct-render.ts';
 
 const NONE: Additions = { wave: undefined, keep: false };
@@ -118,9 +118,9 @@ export class ClusterRendering {
   }
 
   /** Computes the additions of every rendered object, all at once, and keeps them. */
-  private computeTable(objects: readonly ApiObject[], raws: readonly (JsonObject | undefined)[]): { items: (Resource | undefined)[]; additions: Additions[] } {
-    const items = raws.map((b) => (b === undefined ? undefined : toResource(b, NOWHERE, this.cluster.defaultNamespace)));
-    const present = items.filter((r): r is Resource => r !== undefined);
+  private computeTable(objects: readonly ApiObject[], paths: readonly string[], raws: readonly (JsonObject | undefined)[]): { items: (CollectedObject | undefined)[]; additions: Additions[] } {
+    const items = raws.map((b, i) => (b === undefined ? undefined : collectedObject(b, paths[i], this.cluster.defaultNamespace)));
+    const present = items.filter((r): r is CollectedObject => r !== undefined);
     const computed = clusterAdditions(present);
     const table = new Map<ApiObject, Additions>();
     const additions: Additions[] = [];
@@ -146,11 +146,11 @@ export class ClusterRendering {
       throw new DvpcError('DVP002', `chart "${first.node.path}" is nested in Cluster "${this.cluster.node.path}"`, 'create each chart as a `new Cluster(app, name)` directly in the app, so that each renders into dist/<name>/', first.node.path);
     }
     for (const o of objects) this.adopt(o);
-    const { items, additions } = this.computeTable(objects, this.renderRaw(objects, paths, 'throw'));
-    return items.map((r, i) => {
-      const o = r as Resource;
-      return { apiVersion: o.apiVersion, kind: o.kind, name: o.name, namespace: o.namespace, body: annotate(o, additions[i] as Additions, true), constructPath: paths[i] as string };
-    });
+    const { items, additions } = this.computeTable(objects, paths, this.renderRaw(objects, paths, 'throw'));
+    // Every object rendered (a failure throws), and annotated in place.
+    const rendered = items as CollectedObject[];
+    rendered.forEach((o, i) => annotate(o, additions[i] as Additions, true));
+    return rendered;
   }
 
   /** dvpc's additions to one object of the cluster, computed for all of them when missing or stale. */
@@ -160,7 +160,7 @@ export class ClusterRendering {
     if (found === undefined || this.tableRevision !== renderRevision(this.cluster)) {
       const { objects, paths } = this.walk();
       for (const x of objects) this.adopt(x);
-      this.computeTable(objects, this.renderRaw(objects, paths, 'skip'));
+      this.computeTable(objects, paths, this.renderRaw(objects, paths, 'skip'));
       found = this.table?.get(o);
     }
     return found ?? NONE;

@@ -28,7 +28,7 @@ function sameObjects(a: readonly CollectedObject[], b: readonly CollectedObject[
   for (let i = 0; i < a.length; i++) {
     const x = a[i] as CollectedObject;
     const y = b[i] as CollectedObject;
-    if (x.constructPath !== y.constructPath || !jsonEqual(x.body, y.body)) return false;
+    if (x.origin.constructPath !== y.origin.constructPath || !jsonEqual(x.body, y.body)) return false;
   }
   return true;
 }

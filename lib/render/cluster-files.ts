@@ -4,15 +4,11 @@
  * diagnostic asks, the line of a field. The YAML text itself is emitted only when it is wanted.
  */
 import { join } from 'node:path';
-import type { JsonObject, Origin, Resource } from '../core/resource.ts';
+import { toResource, type JsonObject, type Origin, type Resource } from '../core/resource.ts';
 import { pathKey, type FieldPath, type Json } from '../core/json.ts';
 import { layout, type PlacedObject } from './layout.ts';
 import { emitDocuments, kustomizationFile, lineMaps } from './yaml-emit.ts';
 
-/** A rendered object, its identity as `toResource` reads it from the body, and the construct it came from. */
-export interface CollectedObject extends PlacedObject {
-  readonly constructPath: string;
-}
 
 /** Lines of a rendered file, computed only when a diagnostic asks for one. */
 class RenderedFile {
@@ -31,14 +27,35 @@ class RenderedFile {
   }
 }
 
-class RenderedOrigin implements Origin {
-  constructor(private readonly rendered: RenderedFile, private readonly index: number, readonly constructPath: string | undefined) {}
+/**
+ * Where a rendered object comes from: its construct, and once the cluster is laid out, the file
+ * it lands in and the lines of its fields.
+ */
+export class PlacedOrigin implements Origin {
+  private rendered: RenderedFile | undefined;
+  private index = 0;
+  constructor(readonly constructPath: string | undefined) {}
+  /** Records the file the object lands in, and its position among the file's documents. */
+  place(rendered: RenderedFile, index: number): void {
+    this.rendered = rendered;
+    this.index = index;
+  }
   get file(): string {
-    return this.rendered.path;
+    return this.rendered?.path ?? '';
   }
   line(path: FieldPath): number | undefined {
-    return this.rendered.line(this.index, path);
+    return this.rendered?.line(this.index, path);
   }
+}
+
+/** A rendered object of a cluster: the Resource the model checks, placed in a file by `placeCluster`. */
+export interface CollectedObject extends Resource, PlacedObject {
+  readonly origin: PlacedOrigin;
+}
+
+/** A rendered object as a Resource (identity read by `toResource`), from its construct. */
+export function collectedObject(body: JsonObject, constructPath: string | undefined, defaultNamespace: string): CollectedObject {
+  return toResource(body, new PlacedOrigin(constructPath), defaultNamespace) as CollectedObject;
 }
 
 export interface PlacedCluster {
@@ -46,8 +63,8 @@ export interface PlacedCluster {
   readonly files: Map<string, string>;
   /** How many files the cluster renders into, kustomization.yaml files included. */
   readonly fileCount: number;
-  /** Every object, with the file it lands in (shown under `outdirShown`). */
-  readonly resources: Resource[];
+  /** Every object, placed in the file it lands in (shown under `outdirShown`). */
+  readonly resources: CollectedObject[];
 }
 
 export interface PlaceOptions {
@@ -58,10 +75,10 @@ export interface PlaceOptions {
   readonly emit: boolean;
 }
 
-/** Places a cluster's objects into files, and makes each a Resource with its file-accurate origin. */
+/** Places a cluster's objects into files, giving each its file-accurate origin. */
 export function placeCluster(objects: readonly CollectedObject[], options: PlaceOptions): PlacedCluster {
   const files = new Map<string, string>();
-  const resources: Resource[] = [];
+  const resources: CollectedObject[] = [];
   let fileCount = 0;
   for (const folder of layout(objects)) {
     for (const file of folder.files) {
@@ -69,8 +86,8 @@ export function placeCluster(objects: readonly CollectedObject[], options: Place
       const docs = file.objects.map((o) => o.body);
       const rendered = new RenderedFile(join(options.outdirShown, rel), docs);
       file.objects.forEach((o, i) => {
-        // The identity was read from the body when it was collected (as toResource reads it).
-        resources.push({ apiVersion: o.apiVersion, kind: o.kind, name: o.name, namespace: o.namespace, body: o.body, origin: new RenderedOrigin(rendered, i, o.constructPath) });
+        o.origin.place(rendered, i);
+        resources.push(o);
       });
       if (options.emit) files.set(rel, emitDocuments(docs as { [key: string]: Json }[]));
       fileCount++;
