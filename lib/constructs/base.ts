@@ -185,6 +185,15 @@ export interface DvpObjectInit {
   readonly body: Record<string, unknown>;
 }
 
+/** The metadata a DvpObject starts with (cdk8s's metadata definition keeps what users add later). */
+function initialMetadata(init: DvpObjectInit): { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> } {
+  const m: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> } = { name: init.name };
+  if (init.namespace !== undefined) m.namespace = init.namespace;
+  if (init.labels !== undefined) m.labels = init.labels;
+  if (init.annotations !== undefined) m.annotations = init.annotations;
+  return m;
+}
+
 /**
  * An ApiObject with an explicit name (never a hash suffix) and the body given, rendered directly:
  * `toJson()` writes the body as it is, the metadata as it is now, the user's JSON patches, and
@@ -209,11 +218,7 @@ export class DvpObject extends ApiObject {
   private readonly body: Record<string, unknown>;
 
   constructor(scope: Construct, id: string, init: DvpObjectInit) {
-    super(scope, id, {
-      apiVersion: init.apiVersion,
-      kind: init.kind,
-      metadata: compact({ name: init.name, namespace: init.namespace, labels: init.labels, annotations: init.annotations }),
-    });
+    super(scope, id, { apiVersion: init.apiVersion, kind: init.kind, metadata: initialMetadata(init) });
     this.objectName = init.name;
     this.objectNamespace = init.namespace;
     this.body = init.body;

@@ -41,7 +41,7 @@ export class ClusterRendering {
   private rawOnly = false;
   private readonly adopted = new WeakSet<ApiObject>();
   /** One Additions value per distinct (wave, keep): a cluster has a handful. */
-  private readonly interned = new Map<string, Additions>();
+  private readonly interned = [new Map<number | undefined, Additions>(), new Map<number | undefined, Additions>()] as const;
 
   constructor(private readonly cluster: IObjectRenderer) {}
 
@@ -108,11 +108,11 @@ export class ClusterRendering {
   }
 
   private intern(a: Additions): Additions {
-    const key = `${a.wave}|${a.keep}`;
-    let found = this.interned.get(key);
+    const byWave = this.interned[a.keep ? 1 : 0];
+    let found = byWave.get(a.wave);
     if (!found) {
       found = a;
-      this.interned.set(key, a);
+      byWave.set(a.wave, a);
     }
     return found;
   }

@@ -82,8 +82,14 @@ function specOf(o: PlacedObject): Record<string, unknown> {
  */
 function ownerVms(objects: readonly PlacedObject[]): Map<PlacedObject, string> {
   const owner = new Map<PlacedObject, string>();
-  const byKey = new Map<string, PlacedObject>();
-  for (const o of objects) byKey.set(`${o.kind}/${o.name}`, o);
+  // One map per kind a VM refers to, by name: no key to build per object.
+  const disks = new Map<string, PlacedObject>();
+  const claims = new Map<string, PlacedObject>();
+  const secrets = new Map<string, PlacedObject>();
+  for (const o of objects) {
+    const byName = o.kind === 'VirtualDisk' ? disks : o.kind === 'VirtualMachineIPAddress' ? claims : o.kind === 'Secret' ? secrets : undefined;
+    byName?.set(o.name, o);
+  }
   const secretUsers = new Map<string, Set<string>>();
   for (const vm of objects) {
     if (vm.kind !== 'VirtualMachine') continue;
@@ -92,13 +98,13 @@ function ownerVms(objects: readonly PlacedObject[]): Map<PlacedObject, string> {
     for (const ref of strArr(spec['blockDeviceRefs'])) {
       const r = ref as { kind?: unknown; name?: unknown };
       if (r.kind === 'VirtualDisk' && typeof r.name === 'string') {
-        const disk = byKey.get(`VirtualDisk/${r.name}`);
+        const disk = disks.get(r.name);
         if (disk && !owner.has(disk)) owner.set(disk, vm.name);
       }
     }
     const ip = spec['virtualMachineIPAddressName'];
     if (typeof ip === 'string') {
-      const claim = byKey.get(`VirtualMachineIPAddress/${ip}`);
+      const claim = claims.get(ip);
       if (claim && !owner.has(claim)) owner.set(claim, vm.name);
     }
     const prov = spec['provisioning'] as { userDataRef?: { name?: unknown }; sysprepRef?: { name?: unknown } } | undefined;
@@ -110,12 +116,13 @@ function ownerVms(objects: readonly PlacedObject[]): Map<PlacedObject, string> {
     }
   }
   for (const [secretName, users] of secretUsers) {
-    const secret = byKey.get(`Secret/${secretName}`);
+    const secret = secrets.get(secretName);
     if (secret && users.size === 1) owner.set(secret, [...users][0] as string);
   }
   for (const o of objects) {
+    if (o.kind !== 'VirtualMachineBlockDeviceAttachment') continue;
     const vmName = specOf(o)['virtualMachineName'];
-    if (o.kind === 'VirtualMachineBlockDeviceAttachment' && typeof vmName === 'string') owner.set(o, vmName);
+    if (typeof vmName === 'string') owner.set(o, vmName);
   }
   return owner;
 }
