@@ -52,14 +52,14 @@ export class ClusterRendering {
     const nested: IConstruct[] = [];
     const visit = (c: IConstruct) => {
       for (const child of c.node.children) {
-        if (Chart.isChart(child)) {
-          nested.push(child);
-          continue;
-        }
-        if (isApiObject(child)) {
+        // dvpc's own objects first: most of the tree, told apart by the prototype chain alone.
+        if (child instanceof DvpObject || (!Chart.isChart(child) && isApiObject(child))) {
           objects.push(child);
           // constructs keeps each node's path as a string: share it rather than build another.
           paths.push(child.node.path);
+        } else if (Chart.isChart(child)) {
+          nested.push(child);
+          continue;
         }
         visit(child);
       }

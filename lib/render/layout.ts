@@ -90,7 +90,8 @@ function ownerVms(objects: readonly PlacedObject[]): Map<PlacedObject, string> {
     const byName = o.kind === 'VirtualDisk' ? disks : o.kind === 'VirtualMachineIPAddress' ? claims : o.kind === 'Secret' ? secrets : undefined;
     byName?.set(o.name, o);
   }
-  const secretUsers = new Map<string, Set<string>>();
+  // The one VM that uses each Secret, or null once a second one does.
+  const secretUser = new Map<string, string | null>();
   for (const vm of objects) {
     if (vm.kind !== 'VirtualMachine') continue;
     owner.set(vm, vm.name);
@@ -110,14 +111,13 @@ function ownerVms(objects: readonly PlacedObject[]): Map<PlacedObject, string> {
     const prov = spec['provisioning'] as { userDataRef?: { name?: unknown }; sysprepRef?: { name?: unknown } } | undefined;
     const secretName = prov?.userDataRef?.name ?? prov?.sysprepRef?.name;
     if (typeof secretName === 'string') {
-      const users = secretUsers.get(secretName) ?? new Set<string>();
-      users.add(vm.name);
-      secretUsers.set(secretName, users);
+      const user = secretUser.get(secretName);
+      secretUser.set(secretName, user === undefined || user === vm.name ? vm.name : null);
     }
   }
-  for (const [secretName, users] of secretUsers) {
+  for (const [secretName, user] of secretUser) {
     const secret = secrets.get(secretName);
-    if (secret && users.size === 1) owner.set(secret, [...users][0] as string);
+    if (secret && user !== null) owner.set(secret, user);
   }
   for (const o of objects) {
     if (o.kind !== 'VirtualMachineBlockDeviceAttachment') continue;
