@@ -43,6 +43,18 @@ describe('sharding', () => {
     expect(where.get('Namespace/big')).toBe('namespaces/big/common');
   });
 
+  it('puts a Secret used by one VM with that VM, and one shared by several in common/', () => {
+    const objects = project(1200);
+    const secret = (n: string): PlacedObject => ({ apiVersion: 'v1', kind: 'Secret', name: n, namespace: 'big', body: { apiVersion: 'v1', kind: 'Secret', metadata: { name: n, namespace: 'big' } } });
+    objects.push(secret('own'), secret('shared'));
+    const vmBody = (i: number) => (objects.find((o) => o.kind === 'VirtualMachine' && o.name === `vm-${i}`) as PlacedObject).body as { spec: Record<string, unknown> };
+    vmBody(7).spec['provisioning'] = { type: 'UserDataRef', userDataRef: { kind: 'Secret', name: 'own' } };
+    for (const i of [1, 2, 900]) vmBody(i).spec['provisioning'] = { type: 'UserDataRef', userDataRef: { kind: 'Secret', name: 'shared' } };
+    const where = placement(layout(objects));
+    expect(where.get('Secret/own')).toBe(where.get('VirtualMachine/vm-7'));
+    expect(where.get('Secret/shared')).toBe('namespaces/big/common');
+  });
+
   it('moves nothing else when a VM is added', () => {
     const before = placement(layout(project(1200)));
     const after = placement(layout(project(1201)));

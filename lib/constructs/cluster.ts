@@ -1,6 +1,10 @@
 /**
  * One cluster: one cdk8s Chart, rendered into `dist/<name>/`. Every other dvpc construct lives
  * inside a Cluster (directly, or inside a Project of it).
+ *
+ * The Cluster renders its objects together (sync waves are computed for all of them at once) and
+ * registers a cdk8s validation that runs the checker on them, so that the plain cdk8s path
+ * (`app.synth()`) writes the same annotations and fails on the same errors as `dvpc synth`.
  */
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct, type IConstruct } from 'constructs';
@@ -8,6 +12,10 @@ import { reportProblem } from './base.ts';
 import { fileURLToPath } from 'node:url';
 import { DvpcError } from '../core/errors.ts';
 import { DNS1123_LABEL } from '../schema/common.ts';
+import type { Additions } from '../render/annotations.ts';
+import type { IObjectRenderer } from './base.ts';
+import { ClusterRendering } from './rendering.ts';
+import { ClusterValidation } from './validation.ts';
 
 export interface ClusterProps {
   /**
@@ -42,7 +50,12 @@ export interface ClusterProps {
   readonly requireInventory?: boolean;
 }
 
-export class Cluster extends Chart {
+export class Cluster extends Chart implements IObjectRenderer {
+  /** `instanceof` by the prototype chain (cdk8s's Chart answers it for any Chart). */
+  static override [Symbol.hasInstance](o: unknown): o is Cluster {
+    return Function.prototype[Symbol.hasInstance].call(this, o);
+  }
+
   /** Finds the Cluster a construct belongs to. */
   static find(c: IConstruct): Cluster {
     for (const s of [...c.node.scopes].reverse()) if (s instanceof Cluster) return s as Cluster;
@@ -59,6 +72,8 @@ export class Cluster extends Chart {
   readonly edition: 'CE' | 'EE' | undefined;
   /** Whether a missing inventory is an error (see ClusterProps.requireInventory). */
   readonly requireInventory: boolean;
+  /** How the cluster's objects render together (used by synth and by each object's toJson). */
+  readonly rendering: ClusterRendering;
 
   constructor(scope: Construct, id: string, props: ClusterProps = {}) {
     super(scope, id, { disableResourceNameHashes: true });
@@ -71,6 +86,15 @@ export class Cluster extends Chart {
     this.requireInventory = props.requireInventory ?? false;
     const inv = props.inventory;
     this.inventoryDir = inv === undefined ? undefined : inv instanceof URL ? fileURLToPath(inv) : inv;
+    this.rendering = new ClusterRendering(this);
+    // app.synth() and cdk8s synth run the checker through this validation before writing anything.
+    const validation = new ClusterValidation(this);
+    this.node.addValidation({ validate: () => validation.validate() });
+  }
+
+  /** dvpc's additions (sync wave, prune protection) to one of the cluster's objects. */
+  additionsOf(o: ApiObject): Additions {
+    return this.rendering.additionsOf(o);
   }
 }
 

@@ -9,7 +9,7 @@ import { DvpObject, compact, namespaceOf, reportProblem, type NamespacedProps } 
 import { DataSource } from './image-source.ts';
 import type { Image } from './images.ts';
 import { isImage } from './virtual-machine.ts';
-import { addCloudInitSecret, classNameOf, renderVmSpec, reportVmSpecProblems, type VirtualMachineSpecProps, withExternalSecret } from './vm-spec.ts';
+import { addCloudInitSecret, classNameOf, renderVmSpec, reportVmSpecProblems, withDefaultFraction, withExternalSecret, type VirtualMachineSpecProps } from './vm-spec.ts';
 import { referToSameCluster } from './cluster.ts';
 import { DvpcError } from '../core/errors.ts';
 import { V1ALPHA2 } from '../core/kinds.ts';
@@ -104,6 +104,8 @@ export class VirtualMachinePool extends DvpObject {
   readonly className: string;
   /** The names of the disk templates, in the order given. */
   readonly diskTemplates: readonly string[];
+  /** What the class's default coreFraction is resolved from when the pool renders. */
+  private readonly sizing: Pick<VirtualMachinePoolProps, 'vmClass' | 'coreFraction'>;
 
   /** The name the module gives a member's disk made from a template that is not retained. */
   static memberDiskName(member: string, template: string): string {
@@ -132,7 +134,7 @@ export class VirtualMachinePool extends DvpObject {
       }),
     }));
     // liveMigrationPolicy is required in a pool's template, with no default: render the VM's default.
-    const vmSpec = renderVmSpec(() => this, name, props, { blockDeviceRefs: refs, liveMigrationPolicy: props.liveMigrationPolicy ?? 'PreferSafe' });
+    const vmSpec = renderVmSpec(name, props, { blockDeviceRefs: refs, liveMigrationPolicy: props.liveMigrationPolicy ?? 'PreferSafe' });
     const metadata = compact({ labels: props.memberLabels, annotations: props.memberAnnotations });
     const spec = {
       replicas: props.replicas,
@@ -142,6 +144,7 @@ export class VirtualMachinePool extends DvpObject {
     };
     super(scope, id, { apiVersion: V1ALPHA2, kind: 'VirtualMachinePool', name, namespace, labels: props.labels, annotations: withExternalSecret(props.annotations, props.provisioning), body: { spec } });
     this.className = classNameOf(props);
+    this.sizing = { vmClass: props.vmClass, coreFraction: props.coreFraction };
     referToSameCluster(this, props.vmClass, 'DVP201', 'spec.virtualMachineTemplate.spec.virtualMachineClassName');
     props.disks.forEach((d, i) => referToSameCluster(this, isBootImage(d) ? d.device : isImage(d) ? d : d.image, 'DVP401', `spec.virtualMachineTemplate.spec.blockDeviceRefs[${i}]`));
     this.diskTemplates = templates.map((d) => d.name);
@@ -158,5 +161,14 @@ export class VirtualMachinePool extends DvpObject {
     }
     reportVmSpecProblems(this, namespace, props, 'spec.virtualMachineTemplate.spec');
     addCloudInitSecret(this, name, namespace, props.provisioning);
+  }
+
+  /** The member template's spec with the class's default coreFraction filled in, when none was given. */
+  protected override renderBody(): Record<string, unknown> {
+    const body = super.renderBody();
+    const spec = body['spec'] as { virtualMachineTemplate: { spec: Record<string, unknown> } };
+    const vmSpec = withDefaultFraction(this, this.sizing, spec.virtualMachineTemplate.spec);
+    if (vmSpec === spec.virtualMachineTemplate.spec) return body;
+    return { ...body, spec: { ...spec, virtualMachineTemplate: { ...spec.virtualMachineTemplate, spec: vmSpec } } };
   }
 }

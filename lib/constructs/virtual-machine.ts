@@ -9,7 +9,7 @@ import { DataSource } from './image-source.ts';
 import { VirtualMachineIPAddress } from './ip-address.ts';
 import type { Image } from './images.ts';
 import { ClusterVirtualImage, VirtualImage } from './images.ts';
-import { addCloudInitSecret, classNameOf, renderVmSpec, reportVmSpecProblems, withExternalSecret, type VirtualMachineSpecProps } from './vm-spec.ts';
+import { addCloudInitSecret, classNameOf, renderVmSpec, reportVmSpecProblems, withDefaultFraction, withExternalSecret, type VirtualMachineSpecProps } from './vm-spec.ts';
 import { referToSameCluster } from './cluster.ts';
 import type { NodeLabelSelector } from '../schema/common.ts';
 import { DvpcError } from '../core/errors.ts';
@@ -82,6 +82,8 @@ export class VirtualMachine extends DvpObject {
   readonly createdDisks: readonly VirtualDisk[];
   /** The address claim, if any. */
   readonly ipAddress: VirtualMachineIPAddress | undefined;
+  /** What the class's default coreFraction is resolved from when the VM renders. */
+  private readonly sizing: Pick<VirtualMachineProps, 'vmClass' | 'coreFraction'>;
 
   constructor(scope: Construct, id: string, props: VirtualMachineProps) {
     const name = props.name ?? id;
@@ -98,9 +100,10 @@ export class VirtualMachine extends DvpObject {
       return compact({ kind: 'VirtualDisk', name: `${name}-${d.name}`, bootOrder });
     });
     const addressName = props.address === undefined ? undefined : typeof props.address === 'string' ? name : props.address.objectName;
-    const spec = renderVmSpec(() => this, name, props, { blockDeviceRefs: refs, virtualMachineIPAddressName: addressName });
+    const spec = renderVmSpec(name, props, { blockDeviceRefs: refs, virtualMachineIPAddressName: addressName });
     super(scope, id, { apiVersion: V1ALPHA2, kind: 'VirtualMachine', name, namespace, labels: props.labels, annotations: withExternalSecret(props.annotations, props.provisioning), body: { spec } });
     this.className = classNameOf(props);
+    this.sizing = { vmClass: props.vmClass, coreFraction: props.coreFraction };
     referToSameCluster(this, props.vmClass, 'DVP201', 'spec.virtualMachineClassName');
     props.disks.forEach((d, i) => referToSameCluster(this, isBootDevice(d) ? d.device : d, 'DVP401', `spec.blockDeviceRefs[${i}]`));
     referToSameCluster(this, props.address, 'DVP404', 'spec.virtualMachineIPAddressName');
@@ -124,6 +127,13 @@ export class VirtualMachine extends DvpObject {
       ? new VirtualMachineIPAddress(this, 'address', { name, namespace, staticIP: props.address })
       : props.address;
     addCloudInitSecret(this, name, namespace, props.provisioning);
+  }
+
+  /** The spec with the class's default coreFraction filled in, when none was given. */
+  protected override renderBody(): Record<string, unknown> {
+    const body = super.renderBody();
+    const spec = withDefaultFraction(this, this.sizing, body['spec'] as Record<string, unknown>);
+    return spec === body['spec'] ? body : { ...body, spec };
   }
 }
 

@@ -6,11 +6,10 @@
  * happens in a GitOps sync.
  */
 import { EXTERNAL_SECRET_ANNOTATION } from '../core/annotations.ts';
-import { Lazy } from 'cdk8s';
 import type { IConstruct } from 'constructs';
-import * as kplus from 'cdk8s-plus-28';
+import type * as kplus from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
-import { compact, reportProblem } from './base.ts';
+import { DvpObject, compact, reportProblem } from './base.ts';
 import { Cluster } from './cluster.ts';
 import { VirtualMachineClass } from './vm-class.ts';
 import { VirtualMachineMACAddress } from './mac-address.ts';
@@ -252,7 +251,7 @@ function classPolicies(owner: IConstruct, vmClass: VirtualMachineClass | string)
  * named by string can be declared anywhere in the cluster. Undefined when the class is unknown
  * here or gives no default (the checker then reports DVP201 or DVP204).
  */
-function defaultFraction(owner: IConstruct, vmClass: VirtualMachineClass | string, cores: number): string | undefined {
+export function defaultFraction(owner: IConstruct, vmClass: VirtualMachineClass | string, cores: number): string | undefined {
   const policies = classPolicies(owner, vmClass);
   if (policies === undefined) return undefined;
   const d = defaultCoreFraction(policies, cores);
@@ -273,14 +272,32 @@ export function cloudInitSecretName(owner: string): string {
   return `${owner}-cloud-init`;
 }
 
+/**
+ * The Secret a VM or pool renders its cloud-init into: a dvpc object, rendered directly like the
+ * VM itself, with the manifest cdk8s-plus's Secret writes (`immutable: false` included).
+ */
+class ProvisioningSecret extends DvpObject {
+  constructor(scope: Construct, id: string, init: { name: string; namespace: string; type: string; userData: string }) {
+    super(scope, id, { apiVersion: 'v1', kind: 'Secret', name: init.name, namespace: init.namespace, body: { immutable: false, stringData: { userData: init.userData }, type: init.type } });
+  }
+}
+
 /** The Secret of a `Provisioning.cloudInitSecret`, as a child of the VM or pool construct. */
 export function addCloudInitSecret(owner: Construct, name: string, namespace: string, provisioning: Provisioning | undefined): void {
   if (provisioning?.secretUserData === undefined) return;
-  new kplus.Secret(owner, 'cloud-init', {
-    metadata: { name: cloudInitSecretName(name), namespace },
-    type: CLOUD_INIT_SECRET_TYPE,
-    stringData: { userData: provisioning.secretUserData },
-  });
+  new ProvisioningSecret(owner, 'cloud-init', { name: cloudInitSecretName(name), namespace, type: CLOUD_INIT_SECRET_TYPE, userData: provisioning.secretUserData });
+}
+
+/**
+ * A spec's `cpu` with the class's default coreFraction filled in when the props give none (the
+ * mutating webhook rejects a VM without one while its class is not yet applied, which is what
+ * happens in a GitOps sync). Resolved when the object renders, once every class exists.
+ */
+export function withDefaultFraction(owner: IConstruct, props: Pick<VirtualMachineSpecProps, 'vmClass' | 'coreFraction'>, spec: Record<string, unknown>): Record<string, unknown> {
+  if (props.coreFraction !== undefined) return spec;
+  const cpu = spec['cpu'] as { cores: number };
+  const fraction = defaultFraction(owner, props.vmClass, cpu.cores);
+  return fraction === undefined ? spec : { ...spec, cpu: { ...cpu, coreFraction: fraction } };
 }
 
 function antiAffinityTerm(a: VirtualMachineAntiAffinity): { required?: Record<string, unknown>; preferred?: Record<string, unknown> } {
@@ -314,12 +331,11 @@ export function reportVmSpecProblems(owner: IConstruct, namespace: string, props
 }
 
 /**
- * The rendered spec, with `blockDeviceRefs` and the address claim the caller gives. `owner` gives
- * the VM or pool construct once it exists (the class default is resolved at synthesis), `name` is
- * the object's name (it names the cloud-init Secret).
+ * The rendered spec, with `blockDeviceRefs` and the address claim the caller gives; `name` is the
+ * object's name (it names the cloud-init Secret). The class's default coreFraction is added when
+ * the object renders (`withDefaultFraction`).
  */
-export function renderVmSpec(owner: () => IConstruct, name: string, props: VirtualMachineSpecProps, devices: { readonly blockDeviceRefs: readonly Record<string, unknown>[]; readonly virtualMachineIPAddressName?: string | undefined; readonly liveMigrationPolicy?: string | undefined }): Record<string, unknown> {
-  const coreFraction = props.coreFraction ?? Lazy.any({ produce: () => defaultFraction(owner(), props.vmClass, props.cores) });
+export function renderVmSpec(name: string, props: VirtualMachineSpecProps, devices: { readonly blockDeviceRefs: readonly Record<string, unknown>[]; readonly virtualMachineIPAddressName?: string | undefined; readonly liveMigrationPolicy?: string | undefined }): Record<string, unknown> {
   const provisioning = props.provisioning?.secretUserData !== undefined
     ? { type: 'UserDataRef', userDataRef: { kind: 'Secret', name: cloudInitSecretName(name) } }
     : props.provisioning?.spec;
@@ -332,7 +348,7 @@ export function renderVmSpec(owner: () => IConstruct, name: string, props: Virtu
   }));
   return compact({
     virtualMachineClassName: classNameOf(props),
-    cpu: compact({ cores: props.cores, coreFraction }),
+    cpu: compact({ cores: props.cores, coreFraction: props.coreFraction }),
     memory: { size: props.memory },
     blockDeviceRefs: devices.blockDeviceRefs,
     virtualMachineIPAddressName: devices.virtualMachineIPAddressName,

@@ -85,9 +85,16 @@ function specOf(o: PlacedObject): Record<string, unknown> {
  */
 function ownerVms(objects: readonly PlacedObject[]): Map<PlacedObject, string> {
   const owner = new Map<PlacedObject, string>();
-  const byKey = new Map<string, PlacedObject>();
-  for (const o of objects) byKey.set(`${o.kind}/${o.name}`, o);
-  const secretUsers = new Map<string, Set<string>>();
+  // One map per kind a VM refers to, by name: no key to build per object.
+  const disks = new Map<string, PlacedObject>();
+  const claims = new Map<string, PlacedObject>();
+  const secrets = new Map<string, PlacedObject>();
+  for (const o of objects) {
+    const byName = o.kind === 'VirtualDisk' ? disks : o.kind === 'VirtualMachineIPAddress' ? claims : o.kind === 'Secret' ? secrets : undefined;
+    byName?.set(o.name, o);
+  }
+  // The one VM that uses each Secret, or null once a second one does.
+  const secretUser = new Map<string, string | null>();
   for (const vm of objects) {
     if (vm.kind !== 'VirtualMachine') continue;
     owner.set(vm, vm.name);
@@ -95,30 +102,30 @@ function ownerVms(objects: readonly PlacedObject[]): Map<PlacedObject, string> {
     for (const ref of strArr(spec['blockDeviceRefs'])) {
       const r = ref as { kind?: unknown; name?: unknown };
       if (r.kind === 'VirtualDisk' && typeof r.name === 'string') {
-        const disk = byKey.get(`VirtualDisk/${r.name}`);
+        const disk = disks.get(r.name);
         if (disk && !owner.has(disk)) owner.set(disk, vm.name);
       }
     }
     const ip = spec['virtualMachineIPAddressName'];
     if (typeof ip === 'string') {
-      const claim = byKey.get(`VirtualMachineIPAddress/${ip}`);
+      const claim = claims.get(ip);
       if (claim && !owner.has(claim)) owner.set(claim, vm.name);
     }
     const prov = spec['provisioning'] as { userDataRef?: { name?: unknown }; sysprepRef?: { name?: unknown } } | undefined;
     const secretName = prov?.userDataRef?.name ?? prov?.sysprepRef?.name;
     if (typeof secretName === 'string') {
-      const users = secretUsers.get(secretName) ?? new Set<string>();
-      users.add(vm.name);
-      secretUsers.set(secretName, users);
+      const user = secretUser.get(secretName);
+      secretUser.set(secretName, user === undefined || user === vm.name ? vm.name : null);
     }
   }
-  for (const [secretName, users] of secretUsers) {
-    const secret = byKey.get(`Secret/${secretName}`);
-    if (secret && users.size === 1) owner.set(secret, [...users][0] as string);
+  for (const [secretName, user] of secretUser) {
+    const secret = secrets.get(secretName);
+    if (secret && user !== null) owner.set(secret, user);
   }
   for (const o of objects) {
+    if (o.kind !== 'VirtualMachineBlockDeviceAttachment') continue;
     const vmName = specOf(o)['virtualMachineName'];
-    if (o.kind === 'VirtualMachineBlockDeviceAttachment' && typeof vmName === 'string') owner.set(o, vmName);
+    if (typeof vmName === 'string') owner.set(o, vmName);
   }
   return owner;
 }

@@ -50,6 +50,11 @@ const KINDS: Record<string, KindLayout> = {
   USBDevice: { wave: 1, file: 'usb-devices.yaml' },
 };
 
+/** Whether dvpc orders objects of this kind (others get a wave only when a reference moves them). */
+export function ordersKind(kind: string): boolean {
+  return KINDS[kind] !== undefined;
+}
+
 /** The wave of a kind before references are counted (0 for kinds dvpc does not know). */
 export function baseWave(kind: string): number {
   return KINDS[kind]?.wave ?? 0;
@@ -123,28 +128,6 @@ export function syncWaves<T extends OrderedObject>(objects: readonly T[]): Map<T
   };
   for (const o of objects) visit(o);
   return waves;
-}
-
-/**
- * Writes each object's sync wave annotation into its body (a wave the user wrote is kept as
- * written). The bodies are changed in place: they are the fresh JSON a synth just rendered, and
- * copying every one of them would cost more than the waves themselves.
- */
-export function addSyncWaves(objects: readonly OrderedObject[]): void {
-  const waves = syncWaves(objects);
-  for (const o of objects) {
-    let meta = o.body['metadata'];
-    if (!isJsonObject(meta)) {
-      meta = {};
-      o.body['metadata'] = meta;
-    }
-    let annotations = meta['annotations'];
-    if (!isJsonObject(annotations)) {
-      annotations = {};
-      meta['annotations'] = annotations;
-    }
-    if (annotations[SYNC_WAVE_ANNOTATION] === undefined) annotations[SYNC_WAVE_ANNOTATION] = String(waves.get(o) ?? 0);
-  }
 }
 
 /** A folder of the layout, as far as dependencies go. */

@@ -14,12 +14,36 @@ const TOP_ORDER = ['apiVersion', 'kind', 'metadata'];
 const META_ORDER = ['name', 'generateName', 'namespace', 'labels', 'annotations'];
 
 function orderedKeys(obj: { [key: string]: Json }, depth: number, parentKey: string | number | undefined): string[] {
-  const keys = Object.keys(obj).filter((k) => obj[k] !== undefined);
+  let keys = Object.keys(obj);
+  for (let i = 0; i < keys.length; i++) {
+    if (obj[keys[i] as string] === undefined) {
+      keys = keys.filter((k) => obj[k] !== undefined);
+      break;
+    }
+  }
   const first = depth === 0 ? TOP_ORDER : depth === 1 && parentKey === 'metadata' ? META_ORDER : undefined;
-  if (!first) return keys.sort(compareKeys);
+  if (!first) return sortKeys(keys);
   const head = first.filter((k) => keys.includes(k));
-  const rest = keys.filter((k) => !first.includes(k)).sort(compareKeys);
-  return [...head, ...rest];
+  const rest = sortKeys(keys.filter((k) => !first.includes(k)));
+  return head.length === 0 ? rest : [...head, ...rest];
+}
+
+/**
+ * Sorts keys in place in code-unit order. Objects have a handful of keys: an insertion sort
+ * without a comparator call or a scratch array is several times cheaper than Array#sort here.
+ */
+function sortKeys(keys: string[]): string[] {
+  if (keys.length > 16) return keys.sort(compareKeys);
+  for (let i = 1; i < keys.length; i++) {
+    const k = keys[i] as string;
+    let j = i - 1;
+    while (j >= 0 && (keys[j] as string) > k) {
+      keys[j + 1] = keys[j] as string;
+      j--;
+    }
+    keys[j + 1] = k;
+  }
+  return keys;
 }
 
 /** Code-unit order: the same on every machine and locale. */
@@ -53,8 +77,18 @@ function scalar(value: string | number | boolean | null): string {
   return JSON.stringify(value);
 }
 
+/** Written keys, by key: objects of one kind repeat the same few keys thousands of times. */
+const KEY_CACHE = new Map<string, string>();
+const KEY_CACHE_LIMIT = 4096;
+
 function key(k: string): string {
-  return k.length > 0 && isPlainSafe(k) ? k : JSON.stringify(k);
+  let written = KEY_CACHE.get(k);
+  if (written === undefined) {
+    written = k.length > 0 && isPlainSafe(k) ? k : JSON.stringify(k);
+    if (KEY_CACHE.size >= KEY_CACHE_LIMIT) KEY_CACHE.clear();
+    KEY_CACHE.set(k, written);
+  }
+  return written;
 }
 
 /**
@@ -70,7 +104,11 @@ function literalBlock(s: string, indent: string): string | undefined {
 }
 
 interface EmitState {
-  out: string[];
+  /**
+   * The document's text so far. Appending builds a rope that V8 copies once, when the file's
+   * documents are joined: measured, twice as fast as pushing pieces and joining them.
+   */
+  out: string;
   line: number;
   track?: Map<string, number> | undefined;
 }
@@ -81,33 +119,33 @@ function emitValue(st: EmitState, value: Json, indent: string, depth: number, pa
     if (typeof value === 'string' && value.includes('\n')) {
       const block = literalBlock(value, indent + '  ');
       if (block !== undefined) {
-        st.out.push(' ', block, '\n');
+        st.out += ' ' + block + '\n';
         st.line += block.split('\n').length;
         return;
       }
     }
-    st.out.push(' ', scalar(value), '\n');
+    st.out += ' ' + scalar(value) + '\n';
     st.line += 1;
     return;
   }
   if (Array.isArray(value)) {
     if (value.length === 0) {
-      st.out.push(' []\n');
+      st.out += ' []\n';
       st.line += 1;
       return;
     }
-    st.out.push('\n');
+    st.out += '\n';
     st.line += 1;
     emitSeq(st, value, indent, depth, path);
     return;
   }
   const keys = orderedKeys(value, depth, path[path.length - 1]);
   if (keys.length === 0) {
-    st.out.push(' {}\n');
+    st.out += ' {}\n';
     st.line += 1;
     return;
   }
-  st.out.push('\n');
+  st.out += '\n';
   st.line += 1;
   emitMap(st, value, keys, indent + '  ', depth, path);
 }
@@ -117,7 +155,7 @@ function emitMap(st: EmitState, obj: { [key: string]: Json }, keys: string[], in
     const v = obj[k] as Json;
     path.push(k);
     if (st.track) st.track.set(pathKey(path), st.line);
-    st.out.push(indent, key(k), ':');
+    st.out += indent + key(k) + ':';
     emitValue(st, v, indent, depth + 1, path);
     path.pop();
   }
@@ -132,7 +170,7 @@ function emitSeq(st: EmitState, arr: Json[], indent: string, depth: number, path
     if (item !== null && typeof item === 'object' && !Array.isArray(item)) {
       const keys = orderedKeys(item, depth + 1, i);
       if (keys.length === 0) {
-        st.out.push(indent, '- {}\n');
+        st.out += indent + '- {}\n';
         st.line += 1;
       } else {
         // First key on the dash line, the rest aligned under it.
@@ -140,16 +178,16 @@ function emitSeq(st: EmitState, arr: Json[], indent: string, depth: number, path
         const [firstKey, ...restKeys] = keys as [string, ...string[]];
         path.push(firstKey);
         if (st.track) st.track.set(pathKey(path), st.line);
-        st.out.push(indent, '- ', key(firstKey), ':');
+        st.out += indent + '- ' + key(firstKey) + ':';
         emitValue(st, item[firstKey] as Json, inner, depth + 2, path);
         path.pop();
         emitMap(st, item, restKeys, inner, depth + 1, path);
       }
     } else if (Array.isArray(item)) {
-      st.out.push(indent, '-');
+      st.out += indent + '-';
       emitValue(st, item, indent + '  ', depth + 1, path);
     } else {
-      st.out.push(indent, '-');
+      st.out += indent + '-';
       emitValue(st, item, indent + '  ', depth + 1, path);
     }
     path.pop();
@@ -158,18 +196,16 @@ function emitSeq(st: EmitState, arr: Json[], indent: string, depth: number, path
 
 /** One YAML document (without the `---` separator), ending in a newline. */
 export function emitDocument(doc: { [key: string]: Json }, track?: Map<string, number>, firstLine = 1): string {
-  const st: EmitState = { out: [], line: firstLine, track };
+  const st: EmitState = { out: '', line: firstLine, track };
   if (track) track.set('', firstLine);
   emitMap(st, doc, orderedKeys(doc, 0, undefined), '', 0, []);
-  return st.out.join('');
+  return st.out;
 }
 
 /** Several documents separated by `---`, as one file. */
 export function emitDocuments(docs: readonly { [key: string]: Json }[]): string {
   const parts: string[] = [];
-  for (const doc of docs) {
-    parts.push('---\n', emitDocument(doc));
-  }
+  for (const doc of docs) parts.push('---\n', emitDocument(doc));
   return parts.join('');
 }
 
