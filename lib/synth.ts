@@ -16,11 +16,11 @@ import { DvpcError } from './core/errors.ts';
 import { recordedProblems } from './constructs/base.ts';
 import { toResource, type JsonObject, type Origin, type Resource } from './core/resource.ts';
 import { ClusterModel } from './model/cluster-model.ts';
-import { layout, type PlacedObject } from './render/layout.ts';
+import { layout, screenPlacement, type PlacedObject } from './render/layout.ts';
 import { emitDocuments, kustomizationFile, lineMaps } from './render/yaml-emit.ts';
 import { ARGO_SYNC_OPTIONS, FLUX_PRUNE, SYNC_WAVE_ANNOTATION, syncWave } from './render/order.ts';
 import { holdsData } from './core/kinds.ts';
-import { writeTreeAtomically, type FileTree } from './render/write.ts';
+import { writeTreeAtomically, type FileTree, type WriterFs } from './render/write.ts';
 import { runChecks, type Report } from './check/index.ts';
 import { loadInventory } from './inventory/load.ts';
 import type { Inventory } from './inventory/types.ts';
@@ -44,6 +44,8 @@ export interface SynthOptions {
   readonly baselineRef?: string;
   /** Called after every file is staged, before the swap (tests use it to interrupt a synth). */
   readonly beforeSwap?: () => void;
+  /** The file operations of the writer (tests make them fail). @default node:fs */
+  readonly writerFs?: WriterFs;
 }
 
 export interface ClusterResult {
@@ -77,6 +79,8 @@ export interface SynthResult {
   readonly warnings: number;
   /** Whether outdir was replaced. */
   readonly written: boolean;
+  /** Problems after outdir was replaced (a previous tree that could not be removed): the synth still succeeded. */
+  readonly writeWarnings: readonly string[];
   readonly phases: SynthPhases;
 }
 
@@ -149,7 +153,8 @@ function collect(cluster: Cluster): Collected[] {
 /** Renders one cluster: its files (relative to the outdir) and its model with file-accurate origins. */
 export function renderCluster(cluster: Cluster, outdirShown: string, inventory: Inventory | undefined, baseline?: { resources: Resource[]; diagnostics: Diagnostic[] }, phases: SynthPhases = newPhases()): { files: Map<string, string>; model: ClusterModel; extra: Diagnostic[] } {
   let t = performance.now();
-  const objects = collect(cluster);
+  // An object whose namespace, kind or name cannot become a path is reported (DVP003), never laid out.
+  const { placeable: objects, diagnostics: unplaceable } = screenPlacement(collect(cluster));
   phases.collect += performance.now() - t;
   t = performance.now();
   const files = new Map<string, string>();
@@ -172,7 +177,7 @@ export function renderCluster(cluster: Cluster, outdirShown: string, inventory: 
   // Parse every object now, so that the model's cost is counted here and not in the first check.
   for (const r of model.resources) model.parse(r);
   phases.model += performance.now() - t;
-  return { files, model, extra: [...(inventory?.diagnostics ?? []), ...(baseline?.diagnostics ?? [])] };
+  return { files, model, extra: [...unplaceable, ...(inventory?.diagnostics ?? []), ...(baseline?.diagnostics ?? [])] };
 }
 
 /** A cluster's previous output: its folder under the baseline root, or under outdir at a git ref. */
@@ -248,7 +253,7 @@ export function synthesize(app: App, options: SynthOptions = {}): SynthResult {
   const warnings = clusters.reduce((n, c) => n + c.report.summary.warnings, 0) + appDiagnostics.filter((d) => d.severity === 'warning').length;
   const written = errors === 0 && !options.dryRun;
   const t = performance.now();
-  if (written) writeTreeAtomically(outdir, all, options.beforeSwap);
+  const writeWarnings = written ? writeTreeAtomically(outdir, all, { beforeSwap: options.beforeSwap, fs: options.writerFs }).warnings : [];
   phases.write += performance.now() - t;
-  return { clusters, appDiagnostics, files: all, errors, warnings, written, phases };
+  return { clusters, appDiagnostics, files: all, errors, warnings, written, writeWarnings, phases };
 }

@@ -59,6 +59,7 @@ async function run(args: string[], io: Io): Promise<number> {
   const report = mergeReports([...result.clusters.map((c) => c.report), looseReport(result.appDiagnostics, allow)]);
   const title = result.written ? undefined : 'synth failed: dist/ was left as it was';
   if (format !== 'text' || report.diagnostics.length > 0 || !result.written) io.out(formatReport(report, format, io.colour, title));
+  for (const w of result.writeWarnings) io.err(`dvpc: warning: ${w}\n`);
   if (format === 'text' && result.written) {
     io.err(`synthesized ${result.clusters.map((c) => c.cluster).join(', ')}: ${result.files.size} files, ${report.summary.resources} objects\n`);
   }
