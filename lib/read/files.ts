@@ -25,6 +25,8 @@ export interface LoadedFiles {
 
 /** Files larger than this are not read: no manifest is, and it protects the checker's memory. */
 export const MAX_FILE_BYTES = 64 * 1024 * 1024;
+/** The kernel's own files: they hold a process's environment and memory, never manifests. */
+const KERNEL_FILES = /^\/(proc|sys)(\/|$)/;
 /** The names `dvpc check` reads inside folders. */
 export const MANIFEST_NAME = /\.(ya?ml|json)$/i;
 
@@ -214,6 +216,11 @@ export function loadManifests(paths: readonly string[]): LoadedFiles {
   const files = collectFiles(paths, diagnostics);
   for (const f of files) {
     const shown = displayPath(f.path);
+    if (KERNEL_FILES.test(f.real)) {
+      // Even when a PATH itself leads there (a `dist` replaced by a link to /proc/self).
+      diagnostics.push(fileDiagnostic('DVP001', shown, undefined, 'a file of the kernel (/proc, /sys): it is not read', 'check manifests, not the files of a running system'));
+      continue;
+    }
     // The real path the walk checked, opened without following a link swapped in since.
     const read = readRegularFile(f.real);
     if (!read.ok) {
