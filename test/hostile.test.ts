@@ -255,6 +255,12 @@ describe('issue 9: the swap recovers the right tree and cleans up', () => {
     expect(existsSync(join(parent, '.dist-swap.json'))).toBe(false);
   });
 
+  it('when the journal\'s old tree is gone, its staged tree (complete before the journal was written) is put in place', () => {
+    const { out } = scene({ [`.dist-old-t999-p${DEAD}-0`]: 'ancient', [`.dist-new-t1999-p${DEAD}-0`]: 'staged' }, { old: `.dist-old-t2000-p${DEAD}-0`, staged: `.dist-new-t1999-p${DEAD}-0` });
+    recoverInterruptedSwap(out);
+    expect(readFileSync(join(out, 'marker.yaml'), 'utf8')).toBe('staged\n');
+  });
+
   it('without a journal, the old tree completed last wins (by its recorded time, not by name)', () => {
     const { out } = scene({ [`.dist-old-t999-p${DEAD}-0`]: 'older', [`.dist-old-t2000-p${DEAD}-0`]: 'newer' });
     recoverInterruptedSwap(out);
@@ -272,6 +278,7 @@ describe('issue 9: the swap recovers the right tree and cleans up', () => {
     mkdirSync(join(parent, `.dist-new-t1-p${DEAD}-0`));
     mkdirSync(join(parent, `.dist-old-t1-p${DEAD}-1`));
     mkdirSync(join(parent, `.dist-new-t1-p${process.ppid}-0`));
+    writeFileSync(join(parent, `.dist-swap.json.${DEAD}`), '{');
     const result = writeTreeAtomically(out, new Map([['c/next.yaml', 'x: 2\n']]));
     expect(result.warnings).toEqual([]);
     expect([...readTree(out).keys()]).toEqual(['c/next.yaml']);

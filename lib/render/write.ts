@@ -100,16 +100,18 @@ function readJournal(fs: WriterFs, path: string): Journal | undefined {
 const LEFTOVER = /^-(new|old)-t(\d+)-p(\d+)-\d+$/;
 let counter = 0;
 
+function safeReaddir(fs: WriterFs, dir: string): string[] {
+  try {
+    return fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
 function leftovers(fs: WriterFs, parent: string, base: string): { name: string; role: 'new' | 'old'; time: number; pid: number }[] {
   const prefix = `.${base}`;
   const out: { name: string; role: 'new' | 'old'; time: number; pid: number }[] = [];
-  let names: string[];
-  try {
-    names = fs.readdirSync(parent);
-  } catch {
-    return out;
-  }
-  for (const name of names) {
+  for (const name of safeReaddir(fs, parent)) {
     if (!name.startsWith(prefix)) continue;
     const m = LEFTOVER.exec(name.slice(prefix.length));
     if (m) out.push({ name, role: m[1] as 'new' | 'old', time: Number(m[2]), pid: Number(m[3]) });
@@ -138,7 +140,8 @@ export function recoverInterruptedSwap(outdir: string, fs: WriterFs = realFs): s
   const j = readJournal(fs, journal);
   let restored: string | undefined;
   if (!fs.existsSync(target)) {
-    const named = j && fs.existsSync(join(parent, j.old)) ? j.old : undefined;
+    // The journal is written once staging is complete: its old tree, else its complete new one.
+    const named = j ? [j.old, j.staged].find((n) => fs.existsSync(join(parent, n))) : undefined;
     // No journal (it could not be written, or the tree predates it): the newest old tree.
     const newest = leftovers(fs, parent, base).filter((l) => l.role === 'old' && !isAlive(l.pid)).sort((a, b) => b.time - a.time)[0]?.name;
     restored = named ?? newest;
@@ -156,12 +159,17 @@ export function removeLeftovers(outdir: string, fs: WriterFs = realFs): string[]
   const { parent, base, target } = siblings(outdir);
   const warnings: string[] = [];
   const outputThere = fs.existsSync(target);
-  for (const l of leftovers(fs, parent, base)) {
-    if (isAlive(l.pid) || (l.role === 'old' && !outputThere)) continue;
+  const stale = leftovers(fs, parent, base).filter((l) => !isAlive(l.pid) && (l.role === 'new' || outputThere)).map((l) => l.name);
+  // A journal a run began to write and never renamed into place.
+  for (const name of safeReaddir(fs, parent)) {
+    const m = name.startsWith(`.${base}-swap.json.`) ? /^\d+$/.exec(name.slice(base.length + 12)) : null;
+    if (m && !isAlive(Number(m[0]))) stale.push(name);
+  }
+  for (const name of stale) {
     try {
-      fs.rmSync(join(parent, l.name), { recursive: true, force: true });
+      fs.rmSync(join(parent, name), { recursive: true, force: true });
     } catch (e) {
-      warnings.push(`could not remove ${join(parent, l.name)} left by an earlier run: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; remove it by hand`);
+      warnings.push(`could not remove ${join(parent, name)} left by an earlier run: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; remove it by hand`);
     }
   }
   return warnings;
