@@ -88,6 +88,7 @@ const cases: Case[] = [
   { name: 'a user-data script piping a literal into chpasswd', doc: vm("#!/bin/bash\necho 'root:Sup3rSecret' | sudo chpasswd\n"), at: 'userData:', path: 'spec.provisioning.userData', resource: 'VirtualMachine/apps/vm', message: /piped into chpasswd/ },
   { name: 'a boothook feeding chpasswd a here-document', doc: secret(stringData('userData', "#cloud-boothook\n#!/bin/sh\nsudo chpasswd <<'EOF'\nroot:Sup3rSecret\nEOF\n")), at: 'userData: |', path: 'stringData.userData', resource: S, message: /here-document/ },
   { name: 'a key in base64 in stringData', doc: secret(`stringData:\n  id_rsa.b64: ${b64(RSA_KEY)}\n`), at: 'id_rsa.b64:', path: 'stringData.id_rsa.b64', resource: S, message: /private key.*\(base64\)/ },
+  { name: 'the shortest script that sets a password (17 characters)', doc: secret('stringData:\n  u: "#!\\nchpasswd<<<a:b"\n'), at: 'u: "', path: 'stringData.u', resource: S, message: /here-string/ },
   { name: 'runcmd feeding chpasswd a here-string', doc: secret(stringData('userData', "#cloud-config\nruncmd:\n  - chpasswd <<< 'root:Sup3rSecret'\n")), at: 'userData: |', path: 'stringData.userData', resource: S, message: /runcmd\[0\]/ },
   {
     name: 'a UTF-16 Sysprep answer file',

@@ -32,10 +32,10 @@ function mayHoldKey(s: string): boolean {
 }
 const KEY_HINTS = /KEY|Key|key|PuTTY|Private-Lines|b3BlbnNzaC1rZXktdjE/;
 /**
- * Shorter strings hold nothing DVP701 or DVP704 could report (no key marker, no header and a
- * password key): they are skipped, except inline userData, which DVP703 reads whatever its size.
+ * The shortest key marker ("Private-Lines: 1"): shorter strings elsewhere than in user data are
+ * skipped. User data (a Secret's values, inline userData) is always scanned, whatever its size.
  */
-const MIN_FINDING = 19;
+const MIN_MARKER = 16;
 
 const NOTHING: readonly Finding[] = Object.freeze([]);
 
@@ -127,7 +127,7 @@ export class SecretScan {
   /** Every string under `value`, with its path (one array, pushed and popped: no garbage per value). */
   private walk(r: Resource, where: Where, value: unknown, path: (string | number)[]): void {
     if (typeof value === 'string') {
-      if (value.length >= MIN_FINDING || path[path.length - 1] === 'userData') this.string(r, value, path, where);
+      if (value.length >= MIN_MARKER || where.secret || where.configMap || path[path.length - 1] === 'userData') this.string(r, value, path, where);
     } else if (path.length > RECURSION_DEPTH) {
       this.walkDeep(r, where, value, path);
     } else if (Array.isArray(value)) {
@@ -152,7 +152,7 @@ export class SecretScan {
     const stack: [unknown, (string | number)[]][] = [[root, [...base]]];
     while (stack.length > 0) {
       const [value, path] = stack.pop() as [unknown, (string | number)[]];
-      if (typeof value === 'string' && (value.length >= MIN_FINDING || path[path.length - 1] === 'userData')) this.string(r, value, path, where);
+      if (typeof value === 'string') this.string(r, value, path, where);
       else if (Array.isArray(value)) value.forEach((v, i) => stack.push([v, [...path, i]]));
       else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) stack.push([v, [...path, k]]);
     }
