@@ -17,7 +17,7 @@ import { compileCluster, newPhases, type Baseline, type SynthPhases } from './co
 import { gitopsFiles } from './render/gitops.ts';
 import { outputPathInRepository } from './render/gitops-source.ts';
 import { DvpcError } from './core/errors.ts';
-import { writeTreeAtomically, type FileTree } from './render/write.ts';
+import { writeTreeAtomically, type FileTree, type WriterFs } from './render/write.ts';
 import type { Report } from './check/index.ts';
 import { loadInventory } from './inventory/load.ts';
 import type { ClusterModel } from './model/cluster-model.ts';
@@ -42,6 +42,8 @@ export interface SynthOptions {
   readonly beforeSwap?: () => void;
   /** The module's edition for clusters whose `edition` prop is not set (`--edition`). */
   readonly edition?: 'CE' | 'EE';
+  /** The file operations of the writer (tests make them fail). @default node:fs */
+  readonly writerFs?: WriterFs;
 }
 
 export interface ClusterResult {
@@ -63,6 +65,8 @@ export interface SynthResult {
   readonly warnings: number;
   /** Whether outdir was replaced. */
   readonly written: boolean;
+  /** Problems after outdir was replaced (a previous tree that could not be removed): the synth still succeeded. */
+  readonly writeWarnings: readonly string[];
   readonly phases: SynthPhases;
 }
 
@@ -151,7 +155,7 @@ export function synthesize(app: App, options: SynthOptions = {}): SynthResult {
   const warnings = clusters.reduce((n, c) => n + c.report.summary.warnings, 0) + appDiagnostics.filter((d) => d.severity === 'warning').length;
   const written = errors === 0 && !options.dryRun;
   const t = performance.now();
-  if (written) writeTreeAtomically(outdir, all, options.beforeSwap);
+  const writeWarnings = written ? writeTreeAtomically(outdir, all, { beforeSwap: options.beforeSwap, fs: options.writerFs }).warnings : [];
   phases.write += performance.now() - t;
-  return { clusters, appDiagnostics, files: all, errors, warnings, written, phases };
+  return { clusters, appDiagnostics, files: all, errors, warnings, written, writeWarnings, phases };
 }

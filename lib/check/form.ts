@@ -10,6 +10,7 @@ import { nameProblems } from '../schema/names.ts';
 import { DNS1123_LABEL } from '../schema/common.ts';
 import { diagnose, type Diagnostic } from '../core/diagnostic.ts';
 import { formatPath } from '../core/json.ts';
+import { excerpt } from '../core/excerpt.ts';
 import { DVP_KINDS, isDvpGroup } from '../core/kinds.ts';
 
 /** Keys the seed's documentation shows that the module's schema does not have, with the fix. */
@@ -87,11 +88,11 @@ function checkNames(r: Resource): Diagnostic[] {
     out.push(diagnose('DVP002', r, ['metadata'], 'metadata.name is missing', 'give the object a name'));
   } else if (r.kind === 'ModuleConfig') {
     // Other checks of a ModuleConfig key on its name, so a name of the wrong type is said here.
-    out.push(diagnose('DVP002', r, ['metadata', 'name'], `metadata.name must be a string, got ${JSON.stringify(name)}`, 'name the ModuleConfig "virtualization"'));
+    out.push(diagnose('DVP002', r, ['metadata', 'name'], `metadata.name must be a string, got ${excerpt(name)}`, 'name the ModuleConfig "virtualization"'));
   }
   const ns = meta['namespace'];
   if (typeof ns === 'string' && r.namespace !== undefined && !DNS1123_LABEL.test(ns)) {
-    out.push(diagnose('DVP003', r, ['metadata', 'namespace'], `namespace "${ns}" is not a DNS-1123 label`, 'use lower-case letters, digits and "-", at most 63'));
+    out.push(diagnose('DVP003', r, ['metadata', 'namespace'], `namespace ${excerpt(ns)} is not a DNS-1123 label`, 'use lower-case letters, digits and "-", at most 63'));
   }
   if (r.kind === 'VirtualMachine') append(out, kubevirtKeys(r, meta, ['metadata']));
   if (r.kind === 'VirtualMachinePool') {

@@ -9,6 +9,7 @@ import type { Resource } from '../core/resource.ts';
 import type { VirtualizationSettings } from '../schema/module-config.ts';
 import { clusterDefault, policyOf, resolveStorageClass, type StorageKind, type StoragePolicy } from '../model/storage-class.ts';
 import { quantityBytes } from '../core/quantity.ts';
+import { excerpt } from '../core/excerpt.ts';
 import { diagnose, type Diagnostic } from '../core/diagnostic.ts';
 import type { FieldPath } from '../core/json.ts';
 
@@ -62,8 +63,9 @@ function checkDisks(model: ClusterModel, policy: Policy, imagePolicy: Policy): D
     const size = spec.persistentVolumeClaim?.size;
     if (spec.dataSource === undefined && size === undefined) {
       out.push(diagnose('DVP305', r, ['spec'], 'a blank VirtualDisk (no dataSource) needs spec.persistentVolumeClaim.size', 'set persistentVolumeClaim.size, or a dataSource'));
-    } else if (size !== undefined && quantityBytes(size) === 0n) {
-      out.push(diagnose('DVP305', r, ['spec', 'persistentVolumeClaim', 'size'], `size ${String(size)} is zero`, 'give the disk a size above zero'));
+    } else if (size !== undefined && (quantityBytes(size) ?? 1n) <= 0n) {
+      const bytes = quantityBytes(size) ?? 0n;
+      out.push(diagnose('DVP305', r, ['spec', 'persistentVolumeClaim', 'size'], `size ${excerpt(String(size))} is ${bytes === 0n ? 'zero' : 'negative'}; a disk needs a size above zero`, 'give the disk a size above zero'));
     }
     const explicit = spec.persistentVolumeClaim?.storageClassName;
     const path: FieldPath = explicit ? ['spec', 'persistentVolumeClaim', 'storageClassName'] : ['spec'];

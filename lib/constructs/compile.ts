@@ -83,6 +83,7 @@ export function checkCollected(cluster: Cluster, objects: readonly CollectedObje
   t = performance.now();
   // Problems constructors recorded inside this cluster are reported with its checks' findings.
   const extra = [
+    ...placed.unplaceable,
     ...problemsIn(cluster, cluster).map(constructDiagnostic),
     ...(options.inventory?.diagnostics ?? []),
     ...(options.baseline?.diagnostics ?? []),

@@ -117,7 +117,14 @@ function unitsOfPath(path: string, namespace: string, seen: Set<string>): Unit[]
     units.push({ ...placement, resources: loaded.objects.map((o) => toResource(o.body, o.origin, namespace)), diagnostics: loaded.diagnostics, files: loaded.files });
   }
   if (units.length === 0) units.push({ ...place(''), resources: [], diagnostics: [], files: 0 });
-  append((units[0] as Unit).diagnostics, listing);
+  // A file named by two PATHs (a folder and a file in it) is reported once, like it is read once.
+  const fresh = listing.filter((d) => {
+    const key = `!${d.file ?? ''}\u0000${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  append((units[0] as Unit).diagnostics, fresh);
   return units;
 }
 

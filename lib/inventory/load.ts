@@ -2,9 +2,11 @@
  * The inventory: what the cluster already is (SPEC §3), read from a folder of objects as kubectl
  * prints them. Unknown kinds are ignored; a malformed file is a diagnostic, never a crash.
  */
-import { fileDiagnostic, type Diagnostic } from '../core/diagnostic.ts';
-import { toResource, type JsonObject, type Resource } from '../core/resource.ts';
-import { parseQuantity, toMilli, toUnits } from '../core/quantity.ts';
+import { diagnose, fileDiagnostic, type Diagnostic } from '../core/diagnostic.ts';
+import { identityKey, resourceId, toResource, type JsonObject, type Resource } from '../core/resource.ts';
+import { parseQuantity, toMilli, toUnits, type Quantity } from '../core/quantity.ts';
+import { excerpt } from '../core/excerpt.ts';
+import type { LoadedObject } from '../read/yaml.ts';
 import type { Inventory, InventoryNode, InventoryLease, Taint } from './types.ts';
 import { loadManifests } from '../read/files.ts';
 import { parseEmbeddedYaml } from '../read/yaml.ts';
@@ -34,10 +36,8 @@ function readNode(body: JsonObject): InventoryNode {
   });
   const addresses = (Array.isArray(status['addresses']) ? status['addresses'] : []).map((a) => ({ type: str(obj(a)['type']) ?? '', address: str(obj(a)['address']) ?? '' }));
   const alloc = obj(status['allocatable']);
-  const cpu = alloc['cpu'];
-  const memory = alloc['memory'];
-  const cpuQ = typeof cpu === 'string' || typeof cpu === 'number' ? parseQuantity(cpu) : undefined;
-  const memQ = typeof memory === 'string' || typeof memory === 'number' ? parseQuantity(memory) : undefined;
+  const cpuQ = allocatable(alloc['cpu']);
+  const memQ = allocatable(alloc['memory']);
   return {
     name: str(meta['name']) ?? '',
     labels: strMap(meta['labels']),
@@ -47,6 +47,54 @@ function readNode(body: JsonObject): InventoryNode {
     allocatableMilliCpu: cpuQ ? toMilli(cpuQ) : undefined,
     allocatableMemory: memQ ? toUnits(memQ) : undefined,
   };
+}
+
+/** An allocatable amount: a quantity that is not negative, else undefined (unknown, never 0). */
+function allocatable(v: unknown): Quantity | undefined {
+  const q = typeof v === 'string' || typeof v === 'number' ? parseQuantity(v) : undefined;
+  return q && q.nanos >= 0n ? q : undefined;
+}
+
+/**
+ * DVP002 for a Node's allocatable cpu or memory that is not a quantity (`memory: lots`): such a
+ * node would count as holding nothing and hide a real capacity problem.
+ */
+function allocatableProblems(r: Resource): Diagnostic[] {
+  const alloc = obj(obj(r.body['status'])['allocatable']);
+  const out: Diagnostic[] = [];
+  for (const key of ['cpu', 'memory']) {
+    const v = alloc[key];
+    if (v === undefined || allocatable(v) !== undefined) continue;
+    out.push(diagnose('DVP002', r, ['status', 'allocatable', key], `allocatable ${key} ${excerpt(v)} is not a quantity of at least 0, so this node's capacity is unknown`, `capture the node again with kubectl get nodes -o yaml (a quantity such as ${key === 'cpu' ? '"16" or "15500m"' : '"64Gi"'})`));
+  }
+  return out;
+}
+
+/**
+ * The inventory's objects keyed by identity (group, kind, namespace, name): a second listing of
+ * the same object is DVP006 on the later one and is not read, so a Node captured twice does not
+ * count twice (SPEC §3).
+ */
+function withoutDuplicates(objects: readonly LoadedObject[], diagnostics: Diagnostic[]): LoadedObject[] {
+  const first = new Map<string, Resource>();
+  const out: LoadedObject[] = [];
+  for (const o of objects) {
+    const r = toResource(o.body, o.origin, 'default');
+    if (r.kind === '' || r.name === '' || r.name.endsWith('*')) {
+      out.push(o);
+      continue;
+    }
+    const key = identityKey(r);
+    const earlier = first.get(key);
+    if (!earlier) {
+      first.set(key, r);
+      out.push(o);
+      continue;
+    }
+    const line = earlier.origin.line([]);
+    diagnostics.push(diagnose('DVP006', r, ['metadata', 'name'], `${resourceId(r).slice(0, 200)} is listed twice in the inventory; the first listing, at ${earlier.origin.file}${line ? `:${line}` : ''}, is the one read`, 'remove one of the two listings (capture each kind once)'));
+  }
+  return out;
 }
 
 /** `ip-10-66-10-5` → `10.66.10.5`, as the module names leases. */
@@ -87,7 +135,7 @@ export function loadInventory(dir: string): Inventory {
     kubernetesVersion: undefined,
     diagnostics,
   };
-  for (const { body, origin } of loaded.objects) {
+  for (const { body, origin } of withoutDuplicates(loaded.objects, diagnostics)) {
     const kind = str(body['kind']);
     const apiVersion = str(body['apiVersion']) ?? '';
     const meta = obj(body['metadata']);
@@ -95,6 +143,7 @@ export function loadInventory(dir: string): Inventory {
     switch (kind) {
       case 'Node':
         inv.nodes.push(readNode(body));
+        diagnostics.push(...allocatableProblems(toResource(body, origin, 'default')));
         break;
       case 'StorageClass':
         inv.storageClasses.set(name, {

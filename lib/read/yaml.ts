@@ -6,6 +6,7 @@
 import { LineCounter, parseAllDocuments, isMap, isSeq, isPair, isScalar, type Document, type Node as YamlNode } from 'yaml';
 import type { JsonObject, Origin } from '../core/resource.ts';
 import { fileDiagnostic, type Diagnostic } from '../core/diagnostic.ts';
+import { redactedExcerpt } from '../core/excerpt.ts';
 import type { FieldPath } from '../core/json.ts';
 
 export interface LoadedObject {
@@ -103,7 +104,7 @@ export function parseManifestText(text: string, file: string): { objects: Loaded
     if (value === null || value === undefined) continue;
     if (!isObject(value)) {
       const line = doc.contents?.range ? lines.linePos(doc.contents.range[0]).line : undefined;
-      diagnostics.push(fileDiagnostic('DVP001', file, line, `a document is ${Array.isArray(value) ? 'a list' : `the scalar ${JSON.stringify(value)}`}, not a Kubernetes object`, 'each YAML document must be a mapping with apiVersion and kind'));
+      diagnostics.push(fileDiagnostic('DVP001', file, line, `a document is ${Array.isArray(value) ? 'a list' : `the scalar ${redactedExcerpt(value)}`}, not a Kubernetes object`, 'each YAML document must be a mapping with apiVersion and kind'));
       continue;
     }
     // A kustomization.yaml configures a build; it is not an object of the cluster.

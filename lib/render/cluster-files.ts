@@ -6,7 +6,8 @@
 import { join } from 'node:path';
 import { toResource, type JsonObject, type Origin, type Resource } from '../core/resource.ts';
 import { pathKey, type FieldPath, type Json } from '../core/json.ts';
-import { layout, type PlacedObject } from './layout.ts';
+import { layout, screenPlacement, type PlacedObject } from './layout.ts';
+import type { Diagnostic } from '../core/diagnostic.ts';
 import { folderReferences } from './order.ts';
 import { emitDocuments, kustomizationFile, lineMaps } from './yaml-emit.ts';
 
@@ -68,6 +69,8 @@ export interface PlacedCluster {
   readonly resources: CollectedObject[];
   /** Which folders each folder's objects reference (render/order's folderReferences). */
   readonly references: Map<string, string[]>;
+  /** Objects whose namespace, kind or name cannot become a path (DVP003): never laid out. */
+  readonly unplaceable: Diagnostic[];
 }
 
 export interface PlaceOptions {
@@ -83,7 +86,9 @@ export function placeCluster(objects: readonly CollectedObject[], options: Place
   const files = new Map<string, string>();
   const resources: CollectedObject[] = [];
   let fileCount = 0;
-  const folders = layout(objects);
+  // An object whose namespace, kind or name cannot become a path is reported (DVP003), never laid out.
+  const { placeable, diagnostics: unplaceable } = screenPlacement(objects, (o) => o.origin.constructPath);
+  const folders = layout(placeable);
   for (const folder of folders) {
     for (const file of folder.files) {
       const rel = `${options.clusterName}/${folder.path}/${file.name}`;
@@ -99,5 +104,5 @@ export function placeCluster(objects: readonly CollectedObject[], options: Place
     if (options.emit) files.set(`${options.clusterName}/${folder.path}/kustomization.yaml`, kustomizationFile(folder.files.map((f) => f.name)));
     fileCount++;
   }
-  return { files, fileCount, resources, references: folderReferences(folders) };
+  return { files, fileCount, resources, references: folderReferences(folders), unplaceable };
 }

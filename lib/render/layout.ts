@@ -17,6 +17,9 @@ import { kindFile } from './order.ts';
 import { compareObjects, kindRank } from '../core/kinds.ts';
 import { identityKey, type JsonObject } from '../core/resource.ts';
 import { referenceKey, referencesOf } from '../model/references.ts';
+import { constructDiagnostic, type Diagnostic } from '../core/diagnostic.ts';
+import { DvpcError } from '../core/errors.ts';
+import { excerpt } from '../core/excerpt.ts';
 
 /** A rendered object, ready to be placed. */
 export interface PlacedObject {
@@ -202,7 +205,7 @@ export function layout<T extends PlacedObject>(objects: readonly T[]): LayoutFol
 function filesOf<T extends PlacedObject>(objects: readonly T[]): LayoutFile<T>[] {
   const byFile = new Map<string, T[]>();
   for (const o of [...objects].sort(compareObjects)) {
-    const name = kindFile(o.kind);
+    const name = objectFile(o.kind);
     const list = byFile.get(name);
     if (list) list.push(o);
     else byFile.set(name, [o]);
@@ -210,4 +213,63 @@ function filesOf<T extends PlacedObject>(objects: readonly T[]): LayoutFile<T>[]
   return [...byFile.entries()]
     .map(([name, objs]) => ({ name, objects: objs }))
     .sort((a, b) => kindRank(a.objects[0]?.kind ?? '') - kindRank(b.objects[0]?.kind ?? '') || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** A kind: an identifier, as Kubernetes kinds are (`VirtualMachine`, `ConfigMap`). */
+const KIND = /^[A-Za-z][A-Za-z0-9]{0,62}$/;
+/** A namespace: a DNS-1123 label. */
+const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+/**
+ * Why an object cannot be given a place in the output tree: its namespace becomes a folder and
+ * its kind a file name, so each must be what Kubernetes allows before it is used as a path,
+ * whatever construct made the object. The name is held to what the API server accepts for any
+ * object (a path segment: not "." or "..", no "/" or "%"); DNS rules per kind are the checker's.
+ */
+export function placementProblems(o: Pick<PlacedObject, 'apiVersion' | 'kind' | 'name' | 'namespace'>): { field: string; message: string }[] {
+  const out: { field: string; message: string }[] = [];
+  if (!KIND.test(o.kind)) out.push({ field: 'kind', message: `kind ${excerpt(o.kind)} is not an identifier (letters and digits, starting with a letter): it cannot name a file of the output` });
+  if (o.namespace !== undefined && !NAMESPACE.test(o.namespace)) {
+    out.push({ field: 'metadata.namespace', message: `namespace ${excerpt(o.namespace)} is not a DNS-1123 label (at most 63 lower-case letters, digits and '-', starting and ending with a letter or digit): it cannot name a folder of the output` });
+  }
+  if (o.kind === 'Namespace' && o.apiVersion === 'v1' && !NAMESPACE.test(o.name)) {
+    out.push({ field: 'metadata.name', message: `the Namespace name ${excerpt(o.name)} is not a DNS-1123 label: it cannot name a folder of the output` });
+  } else if (o.name.length === 0 || o.name.length > 253 || o.name === '.' || o.name === '..' || /[/%]/.test(o.name)) {
+    out.push({ field: 'metadata.name', message: `name ${excerpt(o.name)} is not a name Kubernetes accepts for any object (1 to 253 characters, not "." or "..", no "/" or "%")` });
+  }
+  return out;
+}
+
+/**
+ * Splits objects into those that can be placed and DVP003 for the others, each naming its
+ * construct: an object whose namespace, kind or name cannot safely become a path is never laid
+ * out, so nothing is written outside the output folder whatever made it.
+ */
+export function screenPlacement<T extends PlacedObject>(objects: readonly T[], constructPathOf: (o: T) => string | undefined = (o) => o.constructPath): { placeable: T[]; diagnostics: Diagnostic[] } {
+  const placeable: T[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const o of objects) {
+    const problems = placementProblems(o);
+    if (problems.length === 0) {
+      placeable.push(o);
+      continue;
+    }
+    for (const p of problems) {
+      diagnostics.push(constructDiagnostic(new DvpcError('DVP003', p.message, 'use a DNS-1123 label for the namespace (lower-case letters, digits, "-"), an identifier for the kind, and a valid name', constructPathOf(o), p.field)));
+    }
+  }
+  return { placeable, diagnostics };
+}
+
+/** The names kustomize reads as a folder's own configuration, in any case. */
+const KUSTOMIZATION_FILE = /^kustomization(\.ya?ml)?$/i;
+
+/**
+ * The file a kind's objects are written to: `kindFile`'s name, except that no object file may
+ * take the name of the folder's kustomization file (the Flux `Kustomization` kind would otherwise
+ * be overwritten by it, and listed as the folder's own configuration).
+ */
+export function objectFile(kind: string): string {
+  const name = kindFile(kind);
+  return KUSTOMIZATION_FILE.test(name) ? `${name.replace(/\.ya?ml$/i, '').toLowerCase()}-objects.yaml` : name;
 }

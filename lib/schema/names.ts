@@ -3,6 +3,7 @@
  * Pure functions, shared by the constructs (eager errors) and the checker.
  */
 import { DNS1123_LABEL, DNS1123_SUBDOMAIN } from './common.ts';
+import { excerpt } from '../core/excerpt.ts';
 
 /** The module rejects these on VirtualDisk, VirtualImage and ClusterVirtualImage names. */
 const NO_DOT_KINDS = new Set(['VirtualDisk', 'VirtualImage', 'ClusterVirtualImage']);
@@ -15,24 +16,24 @@ export function nameProblems(kind: string, name: string, isGenerateName = false)
   const problems: string[] = [];
   const checked = isGenerateName ? `${name}x` : name;
   if (name.length === 0) return ['metadata.name is empty'];
-  if (name.length > 253) problems.push(`"${name}" is ${name.length} characters long; names are at most 253`);
+  if (name.length > 253) problems.push(`${excerpt(name)} is ${name.length} characters long; names are at most 253`);
   if (kind === 'Namespace') {
     if (name.length > 63 || !DNS1123_LABEL.test(checked)) {
-      problems.push(`"${name}" is not a DNS-1123 label (at most 63 lower-case letters, digits and '-', starting and ending with a letter or digit)`);
+      problems.push(`${excerpt(name)} is not a DNS-1123 label (at most 63 lower-case letters, digits and '-', starting and ending with a letter or digit)`);
     }
     return problems;
   }
   if (!DNS1123_SUBDOMAIN.test(checked)) {
-    problems.push(`"${name}" is not a DNS-1123 subdomain (lower-case letters, digits, '-' and '.', starting and ending with a letter or digit)`);
+    problems.push(`${excerpt(name)} is not a DNS-1123 subdomain (lower-case letters, digits, '-' and '.', starting and ending with a letter or digit)`);
   }
   if (kind === 'VirtualMachine' && name.length > 63) {
-    problems.push(`the VirtualMachine name "${name}" is ${name.length} characters long; the module allows at most 63`);
+    problems.push(`the VirtualMachine name ${excerpt(name)} is ${name.length} characters long; the module allows at most 63`);
   }
   if (kind === 'VirtualMachinePool' && name.length > MAX_POOL_NAME) {
     problems.push(`the VirtualMachinePool name "${name}" is ${name.length} characters long; the module allows at most ${MAX_POOL_NAME} (its members are named <pool>-<5 characters>)`);
   }
   if (NO_DOT_KINDS.has(kind) && name.includes('.')) {
-    problems.push(`the ${kind} name "${name}" contains '.', which the module forbids (allowed: [0-9a-z-])`);
+    problems.push(`the ${kind} name ${excerpt(name)} contains '.', which the module forbids (allowed: [0-9a-z-])`);
   }
   return problems;
 }

@@ -62,6 +62,7 @@ async function run(args: string[], io: Io): Promise<number> {
   const title = result.written ? undefined : 'synth failed: dist/ was left as it was';
   if (format === 'sarif') io.out(formatSarifRuns(synthRuns(result, allow)));
   else if (format !== 'text' || report.diagnostics.length > 0 || !result.written) io.out(formatReport(report, format, io.colour, title));
+  for (const w of result.writeWarnings) io.err(`dvpc: warning: ${w}\n`);
   if (format === 'text' && result.written) {
     io.err(`synthesized ${result.clusters.map((c) => c.cluster).join(', ')}: ${result.files.size} files, ${report.summary.resources} objects\n`);
     // On success too, each cluster says what it could not check (no inventory, no baseline).
