@@ -44,6 +44,8 @@ export interface SynthOptions {
   readonly baselineRef?: string;
   /** Called after every file is staged, before the swap (tests use it to interrupt a synth). */
   readonly beforeSwap?: () => void;
+  /** Called as each step starts ("rendering lab"), for the command line's progress line. */
+  readonly onProgress?: (step: string) => void;
 }
 
 export interface ClusterResult {
@@ -220,6 +222,7 @@ export function synthesize(app: App, options: SynthOptions = {}): SynthResult {
   const clusterList = clustersOf(app);
   const clusterOfProblem = (d: Diagnostic) => clusterList.find((c) => d.constructPath === c.node.path || d.constructPath?.startsWith(`${c.node.path}/`));
   for (const cluster of clusterList) {
+    options.onProgress?.(`rendering and checking ${cluster.clusterName}`);
     const inventory = cluster.inventoryDir ? loadInventory(cluster.inventoryDir) : undefined;
     const baseline = baselineOf(cluster.clusterName, outdir, options);
     const { files, model, extra: loaded } = renderCluster(cluster, shown, inventory, baseline, phases);
@@ -248,6 +251,7 @@ export function synthesize(app: App, options: SynthOptions = {}): SynthResult {
   const warnings = clusters.reduce((n, c) => n + c.report.summary.warnings, 0) + appDiagnostics.filter((d) => d.severity === 'warning').length;
   const written = errors === 0 && !options.dryRun;
   const t = performance.now();
+  if (written) options.onProgress?.(`writing ${outdir}`);
   if (written) writeTreeAtomically(outdir, all, options.beforeSwap);
   phases.write += performance.now() - t;
   return { clusters, appDiagnostics, files: all, errors, warnings, written, phases };

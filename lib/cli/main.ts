@@ -6,7 +6,8 @@
  * (reported in one line; DVPC_DEBUG=1 adds the stack). Bad input never prints a stack trace.
  */
 import { readFileSync } from 'node:fs';
-import { DvpcError, UsageError } from '../core/errors.ts';
+import { DvpcError, SetupError, UsageError } from '../core/errors.ts';
+import { formatSource } from '../core/source.ts';
 import { processIo, type Command, type Io } from './args.ts';
 
 /** The commands with the one line `dvpc --help` shows for each; `load` imports the module. */
@@ -80,9 +81,14 @@ function reportFailure(e: unknown, io: Io): number {
     io.err(`dvpc: ${e.message}\nRun "dvpc --help" (or "dvpc COMMAND --help") for usage.\n`);
     return 2;
   }
+  if (e instanceof SetupError) {
+    io.err(`dvpc: setup error: ${e.message}\n`);
+    return 2;
+  }
   if (e instanceof DvpcError) {
     const where = e.constructPath ? `${e.constructPath}${e.field ? ` ${e.field}` : ''}: ` : '';
-    io.err(`dvpc: error ${e.code} ${where}${e.detail}\n  hint: ${e.hint}\n`);
+    const source = e.source ? ` (${formatSource(e.source)})` : '';
+    io.err(`dvpc: error ${e.code} ${where}${e.detail}${source}\n  hint: ${e.hint}\n`);
     return 1;
   }
   // Whatever else goes wrong is dvpc's fault: one line, and the stack only when asked for.

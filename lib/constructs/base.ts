@@ -12,6 +12,7 @@
 import { ApiObject } from 'cdk8s';
 import type { Construct, IConstruct } from 'constructs';
 import type { DvpcError } from '../core/errors.ts';
+import { captureStack, userLocation } from '../core/source.ts';
 
 /** Metadata every dvpc construct accepts. */
 export interface ObjectProps {
@@ -71,6 +72,8 @@ const problemsByRoot = new WeakMap<IConstruct, DvpcError[]>();
  * three mistakes shows all three in one run.
  */
 export function reportProblem(scope: IConstruct, problem: DvpcError): void {
+  // The user's line that made the construct: a stack costs microseconds, paid only for problems.
+  problem.source ??= userLocation(captureStack());
   const root = scope.node.root;
   let list = problemsByRoot.get(root);
   if (!list) {

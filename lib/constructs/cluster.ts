@@ -7,6 +7,8 @@ import type { Construct, IConstruct } from 'constructs';
 import { fileURLToPath } from 'node:url';
 import { DvpcError } from '../core/errors.ts';
 import { DNS1123_LABEL } from '../schema/common.ts';
+import { reportProblem } from './base.ts';
+import { oneConstructsCopy } from './compat.ts';
 
 export interface ClusterProps {
   /**
@@ -42,10 +44,10 @@ export class Cluster extends Chart {
   readonly defaultNamespace: string;
 
   constructor(scope: Construct, id: string, props: ClusterProps = {}) {
-    super(scope, id, { disableResourceNameHashes: true });
+    super(oneConstructsCopy(scope), id, { disableResourceNameHashes: true });
     this.clusterName = props.name ?? id;
     if (!DNS1123_LABEL.test(this.clusterName)) {
-      throw new DvpcError('DVP003', `cluster name "${this.clusterName}" is not a DNS-1123 label`, 'use lower-case letters, digits and "-"', this.node.path, 'name');
+      reportProblem(this, new DvpcError('DVP003', `cluster name "${this.clusterName}" is not a DNS-1123 label`, 'use lower-case letters, digits and "-"', this.node.path, 'name'));
     }
     this.defaultNamespace = props.defaultNamespace ?? 'default';
     const inv = props.inventory;
