@@ -4,11 +4,10 @@
  * construct id and an error the app throws as the app's mistakes (exit 1), not dvpc's (exit 3).
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { tmpdir } from 'node:os';
-import { mkdtempSync } from 'node:fs';
 import { Cluster } from '../lib/constructs/cluster.ts';
 import { SetupError } from '../lib/core/errors.ts';
 import { parseTscOutput } from '../lib/cli/typecheck.ts';
@@ -137,7 +136,7 @@ describe('type errors', () => {
     scratch.push(dir);
     writeFileSync(join(dir, 'tsconfig.json'), '{}\n');
     writeFileSync(join(dir, 'app.ts'), 'export default { synth() {} };\n');
-    const r = await dvpc(['synth', '--app', join(dir, 'app.ts'), '--outdir', join(dir, 'out')], { cwd: dir });
+    const r = await dvpc(['synth', '--app', join(dir, 'app.ts'), '--outdir', join(dir, 'out')]);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/setup error: dvpc synth type-checks the TypeScript app with the project's own TypeScript compiler, and none is installed .*npm install --save-dev typescript/);
     expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
