@@ -18,3 +18,17 @@ export { synthesize, type SynthOptions, type SynthResult } from './synth.ts';
 export { checkPaths, type CheckOptions } from './front/check-paths.ts';
 export { DvpcError } from './core/errors.ts';
 export type { Diagnostic } from './core/diagnostic.ts';
+
+// The package for a team's own repository: the types shared presets are written with, the
+// Testing helper, and what synth's diagnostics carry.
+export type { LabelSelector, NodeLabelSelector, Toleration } from './schema/common.ts';
+export type { RunPolicy } from './schema/virtual-machine.ts';
+export type { ClassCpu, CpuType } from './schema/vm-class.ts';
+export type { Checksum } from './schema/data-source.ts';
+export type { ImageStorage } from './constructs/images.ts';
+export type { ClusterResult } from './synth.ts';
+export type { Report } from './check/index.ts';
+export type { SourceLocation } from './core/source.ts';
+export type { Severity } from './core/codes.ts';
+export type { JsonObject } from './core/resource.ts';
+export { Testing, type TestSynth, type TestingOptions } from './testing.ts';
