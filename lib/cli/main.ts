@@ -16,6 +16,8 @@ const COMMANDS: Record<string, { readonly summary: string; readonly load: () => 
   check: { summary: 'check manifests (files or folders of YAML/JSON) as one cluster', load: () => import('./commands/check.ts') },
   classes: { summary: 'derive VirtualMachineClasses from a node inventory', load: () => import('./commands/classes.ts') },
   diff: { summary: 'what a change does to each cluster, dangerous changes marked', load: () => import('./commands/diff.ts') },
+  inventory: { summary: "capture a cluster's inventory with kubectl (inventory capture --out DIR)", load: () => import('./commands/inventory.ts') },
+  init: { summary: 'create a GitOps repository that uses dvpc', load: () => import('./commands/init.ts') },
 };
 
 function help(): string {
