@@ -2,6 +2,7 @@
 import { UsageError } from '../../core/errors.ts';
 import { checkPaths } from '../../front/check-paths.ts';
 import { formatReport } from '../format.ts';
+import { Progress } from '../progress.ts';
 import { allowFlag, formatFlag, mustExist, parse, stringFlag, type Command, type Io } from '../args.ts';
 
 const usage = `Usage: dvpc check PATH... [--inventory DIR] [--baseline PATH | --baseline-ref REF]
@@ -33,13 +34,20 @@ async function run(args: string[], io: Io): Promise<number> {
   const baseline = stringFlag(values, 'baseline');
   if (baseline !== undefined) mustExist(baseline, 'baseline');
   const format = formatFlag(values, ['text', 'json', 'sarif']);
-  const report = checkPaths(positionals, {
-    inventory,
-    baseline,
-    baselineRef: stringFlag(values, 'baseline-ref'),
-    namespace: stringFlag(values, 'namespace') ?? 'default',
-    allow: allowFlag(values),
-  });
+  const progress = new Progress(io);
+  let report;
+  try {
+    report = checkPaths(positionals, {
+      inventory,
+      baseline,
+      baselineRef: stringFlag(values, 'baseline-ref'),
+      namespace: stringFlag(values, 'namespace') ?? 'default',
+      allow: allowFlag(values),
+      onProgress: (step) => progress.step(step),
+    });
+  } finally {
+    progress.done();
+  }
   io.out(formatReport(report, format, io.colour));
   return report.summary.errors > 0 ? 1 : 0;
 }

@@ -79,6 +79,14 @@ async function capture(args: string[], io: Io): Promise<number> {
   const global = [...(kubeconfig !== undefined ? ['--kubeconfig', kubeconfig] : []), ...(context !== undefined ? ['--context', context] : [])];
 
   const progress = new Progress(io);
+  try {
+    return captureWith(out, global, io, progress);
+  } finally {
+    progress.done();
+  }
+}
+
+function captureWith(out: string, global: readonly string[], io: Io, progress: Progress): number {
   const files = keptFiles(out);
   const summary: string[] = [];
   try {
@@ -101,8 +109,8 @@ async function capture(args: string[], io: Io): Promise<number> {
       summary.push(`${kind.file} (${objects.length})`);
     }
   } catch (e) {
-    progress.done();
     if (!(e instanceof KubectlFailed)) throw e;
+    progress.done();
     io.err(`dvpc: ${e.message}\n  hint: check the context (kubectl config current-context) and that your user may list these kinds; ${out} was left as it was\n`);
     return 1;
   }

@@ -11,7 +11,7 @@ import { formatReport, mergeReports, type Format } from '../format.ts';
 import { looseReport, type Report } from '../../check/index.ts';
 import { typeCheck, type TypeCheck } from '../typecheck.ts';
 import { Progress } from '../progress.ts';
-import { allowFlag, formatFlag, mustExist, noPositionals, parse, stringFlag, type Command, type Io } from '../args.ts';
+import { allowFlag, formatFlag, mustExist, noPositionals, parse, stringFlag, type Command, type Flags, type Io } from '../args.ts';
 
 const usage = `Usage: dvpc synth [--app FILE] [--outdir DIR] [--baseline DIR | --baseline-ref REF]
                   [--allow CODES] [--format text|json|sarif] [--no-typecheck]
@@ -102,7 +102,25 @@ async function run(args: string[], io: Io): Promise<number> {
   const appFile = stringFlag(values, 'app') ?? 'stacks/main.ts';
   mustExist(appFile, 'app');
   const progress = new Progress(io);
+  try {
+    return await synthesizeApp({ appFile, values, allow, format, baseline, io, progress });
+  } finally {
+    progress.done();
+  }
+}
 
+/** One `dvpc synth` run, its flags parsed. */
+interface SynthRun {
+  readonly appFile: string;
+  readonly values: Flags;
+  readonly allow: ReadonlySet<string>;
+  readonly format: Format;
+  readonly baseline: string | undefined;
+  readonly io: Io;
+  readonly progress: Progress;
+}
+
+async function synthesizeApp({ appFile, values, allow, format, baseline, io, progress }: SynthRun): Promise<number> {
   // The type check runs in a child process while the app is built here.
   const checking: Promise<TypeCheck> = TYPESCRIPT.test(appFile) && values['no-typecheck'] !== true ? typeCheck(appFile) : Promise.resolve({ diagnostics: [] });
   checking.catch(() => undefined); // awaited below; a failure must not go unhandled meanwhile
