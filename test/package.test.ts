@@ -57,7 +57,7 @@ beforeAll(() => {
   ok('npm', ['ci', '--offline', '--no-audit', '--no-fund', '--ignore-scripts'], fleet);
 }, 300_000);
 
-afterAll(() => cleanup(work));
+afterAll(() => cleanup(work), 120_000);
 
 describe('the packed package', () => {
   it('ships only what a user needs', () => {
