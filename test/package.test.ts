@@ -4,8 +4,8 @@
  * a stack against the package's declarations, plain node imports it, `npm run synth` renders,
  * `dvpc check` passes on the output, and `npm test` runs the repository's own tests.
  *
- * The tarball is packed from a staging folder built here from lib/ (not from build/, which other
- * tests use meanwhile), holding exactly the files `files` in package.json names.
+ * The tarball is packed from a staging folder built here from lib/ by `npm run build` (not from
+ * build/, which other tests use meanwhile), holding exactly the files `files` in package.json names.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -40,9 +40,9 @@ beforeAll(() => {
   // The package as npm would pack it: package.json's `files`, with build/ compiled afresh.
   const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { files: string[]; version: string };
   mkdirSync(stage, { recursive: true });
-  for (const f of ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'lib', ...pkg.files.filter((f) => !f.startsWith('build'))]) cpSync(join(REPO, f), join(stage, f), { recursive: true });
+  for (const f of ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'lib', 'tools', ...pkg.files.filter((f) => !f.startsWith('build'))]) cpSync(join(REPO, f), join(stage, f), { recursive: true });
   symlinkSync(join(REPO, 'node_modules'), join(stage, 'node_modules'), 'dir');
-  ok(process.execPath, [join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], stage);
+  ok('npm', ['run', '-s', 'build'], stage);
   const [info] = JSON.parse(ok('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], stage)) as { filename: string; files: { path: string }[] }[];
   tarball = (info as { filename: string }).filename;
   packed = (info as { files: { path: string }[] }).files.map((f) => f.path).sort();
@@ -149,8 +149,11 @@ describe('the packed package', () => {
     }
   });
 
-  it('keeps its command line free of TypeScript compilation: the bin runs the build', () => {
+  it('keeps its command line free of TypeScript compilation: the bin runs the build, the commands bundled but synth', () => {
     expect(existsSync(join(fleet, 'node_modules', 'dvpc', 'build', 'cli', 'main.js'))).toBe(true);
+    const commands = join(fleet, 'node_modules', 'dvpc', 'build', 'cli', 'commands');
+    expect(readFileSync(join(commands, 'check.js'), 'utf8')).not.toMatch(/from ["']zod["']/);
+    expect(readFileSync(join(commands, 'synth.js'), 'utf8')).toMatch(/import\(["']\.\.\/\.\.\/synth\.js["']\)/);
     expect(execFileSync(process.execPath, [dvpcBin(), '--version'], { encoding: 'utf8' })).toMatch(/^\d+\.\d+\.\d+\n$/);
   });
 });

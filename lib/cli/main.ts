@@ -78,16 +78,24 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   }
 }
 
+/**
+ * The kind of a thrown error, by name: the commands other than synth are bundled with their own
+ * copies of dvpc's modules (tools/bundle-cli.mjs), so their error classes are not this module's.
+ */
+function isError<T extends Error>(e: unknown, cls: abstract new (...args: never[]) => T): e is T {
+  return e instanceof cls || (e instanceof Error && e.name === cls.name);
+}
+
 function reportFailure(e: unknown, io: Io): number {
-  if (e instanceof UsageError) {
+  if (isError(e, UsageError)) {
     io.err(`dvpc: ${e.message}\nRun "dvpc --help" (or "dvpc COMMAND --help") for usage.\n`);
     return 2;
   }
-  if (e instanceof SetupError) {
+  if (isError(e, SetupError)) {
     io.err(`dvpc: setup error: ${e.message}\n`);
     return 2;
   }
-  if (e instanceof DvpcError) {
+  if (isError(e, DvpcError)) {
     const where = e.constructPath ? `${e.constructPath}${e.field ? ` ${e.field}` : ''}: ` : '';
     const source = e.source ? ` (${formatSource(e.source)})` : '';
     io.err(`dvpc: error ${e.code} ${where}${e.detail}${source}\n  hint: ${e.hint}\n`);

@@ -5,10 +5,8 @@ import { pathToFileURL } from 'node:url';
 import type { App } from 'cdk8s';
 import { UsageError } from '../../core/errors.ts';
 import { formatSource } from '../../core/source.ts';
-import { synthesize } from '../../synth.ts';
-import { AppDiagnostics, AppError, attachSources, buildApp } from '../../constructs/build-app.ts';
 import { formatReport, mergeReports, type Format } from '../format.ts';
-import { looseReport, type Report } from '../../check/index.ts';
+import type { Report } from '../../check/index.ts';
 import { typeCheck, type TypeCheck } from '../typecheck.ts';
 import { Progress } from '../progress.ts';
 import { allowFlag, formatFlag, mustExist, noPositionals, parse, stringFlag, type Command, type Flags, type Io } from '../args.ts';
@@ -121,6 +119,10 @@ interface SynthRun {
 }
 
 async function synthesizeApp({ appFile, values, allow, format, baseline, io, progress }: SynthRun): Promise<number> {
+  // Loaded here, not with the module: `dvpc synth --help` need not load cdk8s and every check.
+  const [{ synthesize }, { AppDiagnostics, AppError, attachSources, buildApp }, { looseReport }] = await Promise.all([
+    import('../../synth.ts'), import('../../constructs/build-app.ts'), import('../../check/index.ts'),
+  ]);
   // The type check runs in a child process while the app is built here.
   const checking: Promise<TypeCheck> = TYPESCRIPT.test(appFile) && values['no-typecheck'] !== true ? typeCheck(appFile) : Promise.resolve({ diagnostics: [] });
   checking.catch(() => undefined); // awaited below; a failure must not go unhandled meanwhile
