@@ -53,6 +53,12 @@ function app(name: string, body: string[]): { file: string; shown: string } {
 
 type Json = { diagnostics: { code: string; message: string; file?: string; line?: number; constructPath?: string; source?: { file: string; line: number; column?: number } }[] };
 
+/** `dvpc synth --format json` of an app: its exit code and diagnostics. */
+async function synthJson(file: string, out: string): Promise<{ status: number | null; diagnostics: Json['diagnostics'] }> {
+  const r = await dvpc(['synth', '--app', file, '--outdir', join(apps.dir, out), '--format', 'json']);
+  return { status: r.status, diagnostics: (JSON.parse(r.stdout) as Json).diagnostics };
+}
+
 describe('a broken stack in one run', () => {
   // Line 7: a recorded constructor problem; line 8: a checker finding; line 9: a bad cluster name.
   const three = app('three.ts', [
@@ -62,10 +68,8 @@ describe('a broken stack in one run', () => {
   ]);
 
   it('reports all three mistakes, each at the TypeScript line that made it', async () => {
-    const out = join(apps.dir, 'out');
-    const r = await dvpc(['synth', '--app', three.file, '--outdir', out, '--format', 'json']);
-    expect(r.status).toBe(1);
-    const { diagnostics } = JSON.parse(r.stdout) as Json;
+    const { status, diagnostics } = await synthJson(three.file, 'out');
+    expect(status).toBe(1);
     const at = (code: string) => diagnostics.find((d) => d.code === code);
     expect(at('DVP002')).toMatchObject({ constructPath: 'c/p/img', source: { file: three.shown, line: 7, column: 3 } });
     expect(at('DVP204')).toMatchObject({ constructPath: 'c/p/vm', source: { file: three.shown, line: 8, column: 3 } });
@@ -100,14 +104,12 @@ describe('type errors', () => {
   ]);
 
   it('reports a misspelt optional prop as DVP002 at its line, and writes nothing', async () => {
-    const out = join(apps.dir, 'typo-out');
-    const r = await dvpc(['synth', '--app', typo.file, '--outdir', out, '--format', 'json']);
-    expect(r.status).toBe(1);
-    const { diagnostics } = JSON.parse(r.stdout) as Json;
+    const { status, diagnostics } = await synthJson(typo.file, 'typo-out');
+    expect(status).toBe(1);
     expect(diagnostics).toHaveLength(1);
     expect(diagnostics[0]).toMatchObject({ code: 'DVP002', file: typo.shown, line: 8 });
     expect(diagnostics[0]?.message).toMatch(/^TS2561: .*'runPolcy' does not exist in type 'VirtualMachineProps'\. Did you mean to write 'runPolicy'\?/);
-    expect(() => readFileSync(join(out, 'c/namespaces/p/virtual-machines.yaml'))).toThrow();
+    expect(() => readFileSync(join(apps.dir, 'typo-out', 'c/namespaces/p/virtual-machines.yaml'))).toThrow();
   });
 
   it('renders the default with --no-typecheck, as the editor would have warned', async () => {
@@ -149,12 +151,10 @@ describe("the app's own errors", () => {
       "  new VirtualImage(p, 'img', { source: DataSource.upload(), storage: 'ContainerRegistry', storageClassName: 'fast' });",
       "  new Project(c, 'p');",
     ]);
-    const r = await dvpc(['synth', '--app', dup.file, '--outdir', join(apps.dir, 'dup-out'), '--format', 'json']);
-    expect(r.status).toBe(1);
-    const { diagnostics } = JSON.parse(r.stdout) as Json;
+    const { status, diagnostics } = await synthJson(dup.file, 'dup-out');
+    expect(status).toBe(1);
     expect(diagnostics.map((d) => d.code)).toEqual(['DVP002', 'DVP004']);
     expect(diagnostics[1]).toMatchObject({ constructPath: 'c/p', message: 'the construct id "p" is used twice in "c"', source: { file: dup.shown, line: 8 } });
-    expect(r.stderr).not.toMatch(/internal error/);
   });
 
   it("reports an error thrown by the app's code at its line (exit 1)", async () => {
