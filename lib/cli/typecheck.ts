@@ -6,7 +6,8 @@
  * It runs the project's own compiler (`tsc` of the `typescript` package the app's project
  * resolves) as a child process, over the app and what it imports, with the project's
  * tsconfig.json: a configuration in node_modules/.cache/dvpc extends it and names only the app,
- * so a type error in a test file does not stop a synth. The child runs while the app is built.
+ * so a type error in a test file does not stop a synth (where that cannot be written, the whole
+ * project is checked). The child runs while the app is built.
  *
  * Every type error is DVP002 (the typed API's props are the schema of the objects they render),
  * at the TypeScript file and line, with TypeScript's own code (TS2561) opening the message.
@@ -103,24 +104,39 @@ export async function typeCheck(appFile: string): Promise<TypeCheck> {
   const tsconfig = findTsconfig(dirname(app));
   if (tsconfig === undefined) return { diagnostics: [], skipped: `no tsconfig.json in ${dirname(app)} or above it` };
   const compiler = findCompiler(dirname(tsconfig));
-  // Beside the compiler's own node_modules, so that `types` and @types resolve as for the project.
-  const cache = join(dirname(compiler.packageDir), '.cache', 'dvpc');
-  const config = join(cache, `tsconfig.typecheck-${process.pid}.json`);
-  mkdirSync(cache, { recursive: true });
-  writeFileSync(config, `${JSON.stringify({
-    extends: tsconfig,
-    compilerOptions: { noEmit: true, incremental: false, composite: false, emitDeclarationOnly: false },
-    files: [app],
-    include: [],
-  }, null, 2)}\n`);
+  const config = appConfig(tsconfig, app, compiler.packageDir);
   try {
-    const { code, output } = await run(process.execPath, [compiler.bin, '-p', config, '--pretty', 'false']);
+    // Without a configuration of its own (node_modules not writable), the whole project.
+    const { code, output } = await run(process.execPath, [compiler.bin, '-p', config ?? tsconfig, ...(config ? [] : ['--noEmit']), '--pretty', 'false']);
     const diagnostics = parseTscOutput(output);
     if (code !== 0 && diagnostics.length === 0) {
       throw new SetupError(`the type check (${compiler.bin}) failed without reporting a type error: ${excerpt(output.trim()) || `exit code ${code}`} (skip it with --no-typecheck)`);
     }
     return { diagnostics };
   } finally {
-    rmSync(config, { force: true });
+    if (config) rmSync(config, { force: true });
+  }
+}
+
+/**
+ * A configuration that extends the project's and names only the app, in node_modules/.cache/dvpc
+ * of the project (else of the folder holding the compiler), so that `types` and @types resolve
+ * from there as they do for the project. Undefined when it cannot be written.
+ */
+function appConfig(tsconfig: string, app: string, compilerDir: string): string | undefined {
+  const own = join(dirname(tsconfig), 'node_modules');
+  const cache = join(existsSync(own) ? own : dirname(compilerDir), '.cache', 'dvpc');
+  const config = join(cache, `tsconfig.typecheck-${process.pid}.json`);
+  try {
+    mkdirSync(cache, { recursive: true });
+    writeFileSync(config, `${JSON.stringify({
+      extends: tsconfig,
+      compilerOptions: { noEmit: true, incremental: false, composite: false, emitDeclarationOnly: false },
+      files: [app],
+      include: [],
+    }, null, 2)}\n`);
+    return config;
+  } catch {
+    return undefined;
   }
 }

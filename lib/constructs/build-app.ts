@@ -45,6 +45,8 @@ interface Watch {
 }
 
 const DUPLICATE_ID = /^There is already a Construct with name '/;
+/** Whether an app is being built under the watch. */
+let building = false;
 /** A thrown message is shown only as an excerpt: it may quote anything the app read. */
 const EXCERPT = 300;
 
@@ -96,6 +98,9 @@ function classify(e: unknown, watch: Watch): Error {
  * {@link AppDiagnostics} or {@link AppError} for the app's mistakes; anything else is dvpc's.
  */
 export async function buildApp<T>(build: () => T | Promise<T>, sitesOf?: ReadonlySet<string>): Promise<{ value: T; sites: Map<string, SourceLocation> }> {
+  // One watch at a time: a second, interleaved build would restore the method under the first.
+  if (building) throw new Error('buildApp: an app is being built already');
+  building = true;
   const proto = Node.prototype as unknown as { addChild?: AddChild };
   const original = proto.addChild;
   const watch: Watch = { wanted: sitesOf && sitesOf.size > 0 ? sitesOf : undefined, sites: new Map(), roots: new Set() };
@@ -107,6 +112,7 @@ export async function buildApp<T>(build: () => T | Promise<T>, sitesOf?: Readonl
     throw classify(e, watch);
   } finally {
     if (typeof original === 'function') proto.addChild = original;
+    building = false;
   }
 }
 
