@@ -25,7 +25,10 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
+  // Maps lead a stack (DVPC_DEBUG=1) back to dvpc's TypeScript; their sources are not copied in,
+  // as the dependencies' would be several megabytes.
   sourcemap: true,
+  sourcesContent: false,
   external: ['cdk8s', 'constructs', 'cdk8s-plus-28', 'tsx', 'tsx/*'],
   // CommonJS dependencies inside an ES module bundle still call require() for Node's built-ins.
   banner: { js: "import { createRequire as __dvpcRequire } from 'node:module'; const require = __dvpcRequire(import.meta.url);" },
