@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // dvpc's command line: the compiled JavaScript in build/ (npm run build; `npm ci` builds it).
 // TypeScript is compiled only for the user's app, by `dvpc synth`, never for dvpc itself.
+// DVPC_DEBUG=1 shows the stack of an internal error, mapped to dvpc's TypeScript sources.
+if (process.env.DVPC_DEBUG) process.setSourceMapsEnabled(true);
 let cli;
 try {
   cli = await import('../build/cli/main.js');

@@ -15,7 +15,6 @@ export { VirtualMachineBlockDeviceAttachment, type VirtualMachineBlockDeviceAtta
 export { VirtualMachineSnapshot, VirtualDiskSnapshot, type VirtualMachineSnapshotProps, type VirtualDiskSnapshotProps } from './constructs/snapshots.ts';
 export { VirtualMachineMACAddress, type VirtualMachineMACAddressProps } from './constructs/mac-address.ts';
 export type { Affinity, PodAffinityTerm, TopologySpreadConstraint, LiveMigrationPolicy } from './schema/virtual-machine.ts';
-export type { Toleration } from './schema/common.ts';
 export { DerivedClasses, type DerivedClassesProps } from './constructs/derived-classes.ts';
 export { deriveClasses, derivedManifests, derivationText, type DeriveOptions, type DerivedClass, type Derivation, type DerivationProblem } from './classes/derive.ts';
 export { loadInventory } from './inventory/load.ts';
@@ -37,3 +36,17 @@ export type { Edition, InventoryStorageProfile, InventoryVirtualMachine, ClaimPr
 export { type ExternalSecretOptions } from './constructs/virtual-machine.ts';
 export { ALLOW_ANNOTATION, EXTERNAL_SECRET_ANNOTATION } from './core/annotations.ts';
 export { checkClusters, type ClusterReport } from './front/check-paths.ts';
+
+// The package for a team's own repository: the types shared presets are written with, the
+// Testing helper, and what synth's diagnostics carry.
+export type { LabelSelector, NodeLabelSelector, Toleration } from './schema/common.ts';
+export type { RunPolicy } from './schema/virtual-machine.ts';
+export type { ClassCpu, CpuType } from './schema/vm-class.ts';
+export type { Checksum } from './schema/data-source.ts';
+export type { ImageStorage } from './constructs/images.ts';
+export type { ClusterResult } from './synth.ts';
+export type { Report } from './check/index.ts';
+export type { SourceLocation } from './core/source.ts';
+export type { Severity } from './core/codes.ts';
+export type { JsonObject } from './core/resource.ts';
+export { Testing, type TestSynth, type TestingOptions } from './testing.ts';

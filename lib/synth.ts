@@ -44,6 +44,8 @@ export interface SynthOptions {
   readonly edition?: 'CE' | 'EE';
   /** The file operations of the writer (tests make them fail). @default node:fs */
   readonly writerFs?: WriterFs;
+  /** Called as each step starts ("rendering lab"), for the command line's progress line. */
+  readonly onProgress?: (step: string) => void;
 }
 
 export interface ClusterResult {
@@ -129,6 +131,7 @@ export function synthesize(app: App, options: SynthOptions = {}): SynthResult {
   // Per cluster: which folders each folder's objects reference (Flux dependsOn, Argo CD waves).
   const references = new Map<string, Map<string, string[]>>();
   for (const cluster of clusterList) {
+    options.onProgress?.(`rendering and checking ${cluster.clusterName}`);
     const inventory = cluster.inventoryDir ? loadInventory(cluster.inventoryDir) : undefined;
     const baseline = baselineOf(cluster.clusterName, outdir, options);
     // Problems constructors recorded inside the cluster are reported with its checks' findings.
@@ -155,6 +158,7 @@ export function synthesize(app: App, options: SynthOptions = {}): SynthResult {
   const warnings = clusters.reduce((n, c) => n + c.report.summary.warnings, 0) + appDiagnostics.filter((d) => d.severity === 'warning').length;
   const written = errors === 0 && !options.dryRun;
   const t = performance.now();
+  if (written) options.onProgress?.(`writing ${outdir}`);
   const writeWarnings = written ? writeTreeAtomically(outdir, all, { beforeSwap: options.beforeSwap, fs: options.writerFs }).warnings : [];
   phases.write += performance.now() - t;
   return { clusters, appDiagnostics, files: all, errors, warnings, written, writeWarnings, phases };

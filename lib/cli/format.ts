@@ -6,6 +6,7 @@ import type { Diagnostic } from '../core/diagnostic.ts';
 import { INVENTORY_OR_BASELINE, mergeReports, type Report } from '../check/index.ts';
 import { CODES } from '../core/codes.ts';
 import { CHECK_CATEGORY, formatSarifRuns } from './sarif.ts';
+import { formatSource } from '../core/source.ts';
 
 /** Kept here too: callers of the command line's formats merge reports before printing them. */
 export { mergeReports };
@@ -18,13 +19,23 @@ function paint(on: boolean, colour: keyof typeof COLOURS, text: string): string 
   return on ? `${COLOURS[colour]}${text}${COLOURS.reset}` : text;
 }
 
+/**
+ * The file and line a diagnostic points at: the file it was found in, else (a problem a
+ * constructor found, with no rendered file) the user's TypeScript line.
+ */
+function placeOf(d: Diagnostic): { file: string; line: number | undefined } | undefined {
+  if (d.file !== undefined) return { file: d.file, line: d.line };
+  return d.source ? { file: d.source.file, line: d.source.line } : undefined;
+}
+
 /** The diagnostics for people, grouped by file, each with its line, code, object, field and hint. */
 function diagnosticLines(diagnostics: readonly Diagnostic[], colour: boolean): string[] {
   const lines: string[] = [];
   const byFile = new Map<string, Diagnostic[]>();
   for (const d of diagnostics) {
-    // Problems a constructor found have no file yet: they are grouped by their construct.
-    const key = d.file ?? (d.constructPath !== undefined ? `construct ${d.constructPath}` : '(no file)');
+    // Problems a constructor found have no rendered file: they are grouped by the user's source
+    // file (typed API), else by their construct.
+    const key = placeOf(d)?.file ?? (d.constructPath !== undefined ? `construct ${d.constructPath}` : '(no file)');
     const list = byFile.get(key);
     if (list) list.push(d);
     else byFile.set(key, [d]);
@@ -34,9 +45,11 @@ function diagnosticLines(diagnostics: readonly Diagnostic[], colour: boolean): s
     for (const d of list) {
       const sev = d.severity === 'error' ? paint(colour, 'red', 'error  ') : paint(colour, 'yellow', 'warning');
       const where = [d.resource, d.path].filter(Boolean).join(' ');
-      lines.push(`  ${String(d.line ?? '-').padStart(5)}  ${sev} ${d.code}  ${where ? `${where}: ` : ''}${d.message}`);
+      lines.push(`  ${String(placeOf(d)?.line ?? '-').padStart(5)}  ${sev} ${d.code}  ${where ? `${where}: ` : ''}${d.message}`);
       lines.push(paint(colour, 'dim', `                 hint: ${d.hint}`));
-      if (d.constructPath) lines.push(paint(colour, 'dim', `                 construct: ${d.constructPath}`));
+      // The user's line, unless it is already the heading and line above.
+      const source = d.source && d.file !== undefined ? ` at ${formatSource(d.source)}` : '';
+      if (d.constructPath) lines.push(paint(colour, 'dim', `                 construct: ${d.constructPath}${source}`));
     }
   }
   return lines;
@@ -113,6 +126,7 @@ function jsonDiagnostic(d: Diagnostic): Record<string, unknown> {
   if (d.resource !== undefined) out['resource'] = d.resource;
   if (d.path !== undefined) out['path'] = d.path;
   if (d.constructPath !== undefined) out['constructPath'] = d.constructPath;
+  if (d.source !== undefined) out['source'] = d.source;
   return out;
 }
 

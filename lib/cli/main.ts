@@ -5,7 +5,8 @@
  * Exit codes (SPEC §2): 0 no error, 1 an error remains, 2 a usage error, 3 an internal error
  * (reported in one line; DVPC_DEBUG=1 adds the stack). Bad input never prints a stack trace.
  */
-import { DvpcError, UsageError } from '../core/errors.ts';
+import { DvpcError, SetupError, UsageError } from '../core/errors.ts';
+import { formatSource } from '../core/source.ts';
 import { processIo, type Command, type Io } from './args.ts';
 import { packageInfo } from './package-info.ts';
 
@@ -17,6 +18,8 @@ const COMMANDS: Record<string, { readonly summary: string; readonly load: () => 
   diff: { summary: 'what a change does to each cluster, dangerous changes marked', load: () => import('./commands/diff.ts') },
   drain: { summary: 'what draining nodes does to the VMs on them, before the maintenance window', load: () => import('./commands/drain.ts') },
   ci: { summary: 'what the pull-request workflow runs: synth, SARIF per cluster, annotations, comment', load: () => import('./commands/ci.ts') },
+  inventory: { summary: "capture a cluster's inventory with kubectl (inventory capture --out DIR)", load: () => import('./commands/inventory.ts') },
+  init: { summary: 'create a GitOps repository that uses dvpc', load: () => import('./commands/init.ts') },
 };
 
 function help(): string {
@@ -76,14 +79,27 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   }
 }
 
+/**
+ * The kind of a thrown error, by name: the commands other than synth are bundled with their own
+ * copies of dvpc's modules (tools/bundle-cli.mjs), so their error classes are not this module's.
+ */
+function isError<T extends Error>(e: unknown, cls: abstract new (...args: never[]) => T): e is T {
+  return e instanceof cls || (e instanceof Error && e.name === cls.name);
+}
+
 function reportFailure(e: unknown, io: Io): number {
-  if (e instanceof UsageError) {
+  if (isError(e, UsageError)) {
     io.err(`dvpc: ${e.message}\nRun "dvpc --help" (or "dvpc COMMAND --help") for usage.\n`);
     return 2;
   }
-  if (e instanceof DvpcError) {
+  if (isError(e, SetupError)) {
+    io.err(`dvpc: setup error: ${e.message}\n`);
+    return 2;
+  }
+  if (isError(e, DvpcError)) {
     const where = e.constructPath ? `${e.constructPath}${e.field ? ` ${e.field}` : ''}: ` : '';
-    io.err(`dvpc: error ${e.code} ${where}${e.detail}\n  hint: ${e.hint}\n`);
+    const source = e.source ? ` (${formatSource(e.source)})` : '';
+    io.err(`dvpc: error ${e.code} ${where}${e.detail}${source}\n  hint: ${e.hint}\n`);
     return 1;
   }
   // Whatever else goes wrong is dvpc's fault: one line, and the stack only when asked for.

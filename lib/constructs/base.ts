@@ -16,6 +16,7 @@ import { constructDiagnostic, type Diagnostic } from '../core/diagnostic.ts';
 import { toResource, type JsonObject } from '../core/resource.ts';
 import { annotate, clusterAdditions, type Additions } from '../render/annotations.ts';
 import { applyPatches, isPlainJson, renderMetadata, resolveValue } from './direct-render.ts';
+import { captureStack, userLocation } from '../core/source.ts';
 
 /** Metadata every dvpc construct accepts. */
 export interface ObjectProps {
@@ -119,6 +120,8 @@ export function validationLine(d: Diagnostic): string {
  * three in one run.
  */
 export function reportProblem(scope: IConstruct, problem: DvpcError): void {
+  // The user's line that made the construct: a stack costs microseconds, paid only for problems.
+  problem.source ??= userLocation(captureStack());
   const root = scope.node.root;
   let list = problemsByRoot.get(root);
   if (!list) {

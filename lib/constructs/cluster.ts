@@ -16,6 +16,7 @@ import type { Additions } from '../render/annotations.ts';
 import type { IObjectRenderer } from './base.ts';
 import { ClusterRendering } from './rendering.ts';
 import { ClusterValidation } from './validation.ts';
+import { oneConstructsCopy } from './compat.ts';
 
 export interface ClusterProps {
   /**
@@ -76,10 +77,10 @@ export class Cluster extends Chart implements IObjectRenderer {
   readonly rendering: ClusterRendering;
 
   constructor(scope: Construct, id: string, props: ClusterProps = {}) {
-    super(scope, id, { disableResourceNameHashes: true });
+    super(oneConstructsCopy(scope), id, { disableResourceNameHashes: true });
     this.clusterName = props.name ?? id;
     if (!DNS1123_LABEL.test(this.clusterName)) {
-      throw new DvpcError('DVP003', `cluster name "${this.clusterName}" is not a DNS-1123 label`, 'use lower-case letters, digits and "-"', this.node.path, 'name');
+      reportProblem(this, new DvpcError('DVP003', `cluster name "${this.clusterName}" is not a DNS-1123 label`, 'use lower-case letters, digits and "-"', this.node.path, 'name'));
     }
     this.defaultNamespace = props.defaultNamespace ?? 'default';
     this.edition = props.edition;

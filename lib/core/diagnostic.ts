@@ -3,6 +3,7 @@ import { resourceId, type Resource } from './resource.ts';
 import { severityOf, type Severity } from './codes.ts';
 import type { DvpcError } from './errors.ts';
 import type { FieldPath } from './json.ts';
+import type { SourceLocation } from './source.ts';
 import { formatPath } from './json.ts';
 
 export interface Diagnostic {
@@ -18,6 +19,8 @@ export interface Diagnostic {
   readonly path?: string | undefined;
   /** For objects of the typed API: the construct path. */
   readonly constructPath?: string | undefined;
+  /** For the typed API: the line of the user's TypeScript that made the construct. */
+  readonly source?: SourceLocation | undefined;
 }
 
 /** A diagnostic about a field of an object (or the whole object when path is empty). */
@@ -37,7 +40,7 @@ export function diagnose(code: string, r: Resource, path: FieldPath, message: st
 
 /** A problem a construct's constructor recorded (typed API): where it is, is the construct path. */
 export function constructDiagnostic(e: DvpcError): Diagnostic {
-  return { code: e.code, severity: severityOf(e.code), message: e.detail, hint: e.hint, path: e.field, constructPath: e.constructPath };
+  return { code: e.code, severity: severityOf(e.code), message: e.detail, hint: e.hint, path: e.field, constructPath: e.constructPath, source: e.source };
 }
 
 /** A diagnostic about a whole file (DVP001), or about no particular object. */

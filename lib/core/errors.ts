@@ -1,9 +1,18 @@
+/** The errors dvpc reports without a stack trace: diagnostics, setup and usage mistakes. */
+import type { SourceLocation } from './source.ts';
+
 /**
- * The error a construct throws for what is knowable at once (a bad quantity, a class that breaks a
- * CEL rule, an invalid name). It carries the diagnostic code and where the mistake is, so the
- * command line prints it like any other diagnostic, without a stack trace.
+ * A mistake in the user's app, with its diagnostic code and where it is: what a constructor records
+ * (`reportProblem`), or throws when it cannot go on. The command line prints it like any other
+ * diagnostic, without a stack trace.
  */
 export class DvpcError extends Error {
+  /**
+   * Where in the user's code the mistake was made (typed API): set when a constructor records it,
+   * or when the app throws it.
+   */
+  source: SourceLocation | undefined;
+
   constructor(
     /** The diagnostic code (SPEC §6), e.g. DVP002. */
     readonly code: string,
@@ -18,6 +27,17 @@ export class DvpcError extends Error {
   ) {
     super(constructPath ? `${constructPath}: ${field ? `${field}: ` : ''}${detail}` : detail);
     this.name = 'DvpcError';
+  }
+}
+
+/**
+ * The installation does not fit (two copies of `constructs`, no TypeScript compiler for a
+ * TypeScript app): neither the user's input nor a fault of dvpc. Exit code 2, like a usage error.
+ */
+export class SetupError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SetupError';
   }
 }
 

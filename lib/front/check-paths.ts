@@ -95,8 +95,11 @@ export function clusterStates(paths: readonly string[], options: CheckOptions = 
 }
 
 /** Checks each cluster of the PATHs on its own; the hand-off objects as what they are. */
-export function checkClusters(paths: readonly string[], options: CheckOptions = {}): ClusterReport[] {
-  return clusterStates(paths, options).map((s) => {
+export function checkClusters(paths: readonly string[], options: CheckOptions & { readonly onProgress?: (step: string) => void } = {}): ClusterReport[] {
+  options.onProgress?.('reading the manifests');
+  const states = clusterStates(paths, options);
+  return states.map((s) => {
+    options.onProgress?.(`checking ${s.handoff ? 'the hand-off' : 'cluster'} ${s.name}: ${s.resources.length} objects`);
     const model = new ClusterModel(s.resources, { inventory: s.inventory, baseline: s.baseline, files: s.files, edition: options.edition });
     const report = runChecks(model, options.allow, s.diagnostics);
     // The hand-off has no inventory or baseline checks to skip.
@@ -105,6 +108,6 @@ export function checkClusters(paths: readonly string[], options: CheckOptions = 
 }
 
 /** Every cluster of the PATHs checked, as one report. */
-export function checkPaths(paths: readonly string[], options: CheckOptions = {}): Report {
+export function checkPaths(paths: readonly string[], options: CheckOptions & { readonly onProgress?: (step: string) => void } = {}): Report {
   return mergeReports(checkClusters(paths, options).map((c) => c.report));
 }

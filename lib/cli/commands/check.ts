@@ -2,6 +2,7 @@
 import { UsageError } from '../../core/errors.ts';
 import { checkClusters } from '../../front/check-paths.ts';
 import { formatClusterReports } from '../format.ts';
+import { Progress } from '../progress.ts';
 import { allowFlag, editionFlag, formatFlag, mustExist, parse, stringFlag, type Command, type Io } from '../args.ts';
 
 const usage = `Usage: dvpc check PATH... [--inventory DIR] [--baseline PATH | --baseline-ref REF]
@@ -35,15 +36,22 @@ async function run(args: string[], io: Io): Promise<number> {
   const baseline = stringFlag(values, 'baseline');
   if (baseline !== undefined) mustExist(baseline, 'baseline');
   const format = formatFlag(values, ['text', 'json', 'sarif']);
-  const reports = checkClusters(positionals, {
-    inventory,
-    requireInventory: values['require-inventory'] === true,
-    baseline,
-    baselineRef: stringFlag(values, 'baseline-ref'),
-    namespace: stringFlag(values, 'namespace') ?? 'default',
-    allow: allowFlag(values),
-    edition: editionFlag(values),
-  });
+  const progress = new Progress(io);
+  let reports;
+  try {
+    reports = checkClusters(positionals, {
+      inventory,
+      requireInventory: values['require-inventory'] === true,
+      baseline,
+      baselineRef: stringFlag(values, 'baseline-ref'),
+      namespace: stringFlag(values, 'namespace') ?? 'default',
+      allow: allowFlag(values),
+      edition: editionFlag(values),
+      onProgress: (step) => progress.step(step),
+    });
+  } finally {
+    progress.done();
+  }
   io.out(formatClusterReports(reports, format, io.colour));
   return reports.some((r) => r.report.summary.errors > 0) ? 1 : 0;
 }

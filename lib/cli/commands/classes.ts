@@ -7,7 +7,7 @@ import type { Json } from '../../core/json.ts';
 import { diagnosticLine } from '../format.ts';
 import { formatFlag, mustExist, noPositionals, parse, stringFlag, type Command, type Io } from '../args.ts';
 
-const usage = `Usage: dvpc classes --inventory DIR [--group-by LABEL] [--format yaml|text]
+const usage = `Usage: dvpc classes --inventory DIR [--group-by LABEL] [--format yaml|json|text]
 
 Derives Discovery classes from a node inventory: one per group of VM nodes (by the node's
 own CPU model, or by LABEL) and one universal class over every VM node, each with label
@@ -17,7 +17,8 @@ module will discover, and what the classes add or lack against each other.
 Options:
   --inventory DIR   the inventory folder (kubectl get nodes -o yaml, ...)
   --group-by LABEL  the node label to group by (default: the host-model-cpu label)
-  --format FMT      yaml (default: the classes as manifests) or text
+  --format FMT      yaml (default: the classes as manifests), json (the same, as a kubectl
+                    List) or text
 
 Classes that already exist in the inventory keep their spec.cpu and spec.nodeSelector while
 they still select the same VM nodes with the same features (spec.cpu is immutable); where
@@ -34,14 +35,15 @@ async function run(args: string[], io: Io): Promise<number> {
   const dir = stringFlag(values, 'inventory');
   if (dir === undefined) throw new UsageError('classes needs --inventory DIR');
   mustExist(dir, 'inventory');
-  const format = formatFlag(values, ['yaml', 'text']);
+  const format = formatFlag(values, ['yaml', 'json', 'text']);
   const inventory = loadInventory(dir);
   for (const d of inventory.diagnostics) io.err(diagnosticLine(d));
   const derivation = deriveClasses(inventory, { groupBy: stringFlag(values, 'group-by') });
   if (format === 'text') {
     io.out(derivationText(derivation, inventory));
   } else {
-    io.out(emitDocuments(derivedManifests(derivation) as { [key: string]: Json }[]));
+    const manifests = derivedManifests(derivation) as { [key: string]: Json }[];
+    io.out(format === 'json' ? `${JSON.stringify({ apiVersion: 'v1', kind: 'List', items: manifests }, null, 2)}\n` : emitDocuments(manifests));
     for (const p of derivation.problems) io.err(`dvpc: ${p.code} cannot derive${p.className ? ` class ${p.className}` : ''}: ${p.message} (hint: ${p.hint})\n`);
   }
   return derivation.problems.length > 0 || inventory.diagnostics.length > 0 ? 1 : 0;
