@@ -40,10 +40,10 @@ describe('dvpc inventory capture', () => {
   const first = capture(['--out', out, '--context', 'lab-admin', '--kubeconfig', join(FIXTURES, 'cluster', 'index.json')]);
 
   it('writes one file per kind the cluster has, and keeps the folder\'s other files', () => {
-    expect(first.stderr).toMatch(/captured into .*: nodes\.yaml \(2\), storageclasses\.yaml \(2\), nodegroups\.yaml \(2\), cluster-configuration\.yaml \(1\), static-cluster-configuration\.yaml \(1\), virtualmachineclasses\.yaml \(1\), virtualmachineipaddressleases\.yaml \(2\), moduleconfig\.yaml \(1\), virtualmachines\.yaml \(2\)/);
+    expect(first.stderr).toMatch(/captured into .*: nodes\.yaml \(2\), storageclasses\.yaml \(2\), nodegroups\.yaml \(2\), cluster-configuration\.yaml \(1\), static-cluster-configuration\.yaml \(1\), virtualmachineclasses\.yaml \(1\), virtualmachineipaddressleases\.yaml \(2\), moduleconfig\.yaml \(1\), virtualmachines\.yaml \(2\), admission-webhooks\.yaml \(1\)/);
     expect(first.status).toBe(0);
     expect([...readTree(out).keys()]).toEqual([
-      'README.md', 'cluster-configuration.yaml', 'moduleconfig.yaml', 'nodegroups.yaml', 'nodes.yaml', 'static-cluster-configuration.yaml',
+      'README.md', 'admission-webhooks.yaml', 'cluster-configuration.yaml', 'moduleconfig.yaml', 'nodegroups.yaml', 'nodes.yaml', 'static-cluster-configuration.yaml',
       'storageclasses.yaml', 'virtualmachineclasses.yaml', 'virtualmachineipaddressleases.yaml', 'virtualmachines.yaml',
     ]);
     expect(readFileSync(join(out, 'README.md'), 'utf8')).toBe('# how we capture\n');
@@ -55,27 +55,31 @@ describe('dvpc inventory capture', () => {
   });
 
   it('passes --context and --kubeconfig to every kubectl call, and lists every kind of SPEC §3', () => {
-    expect(first.calls).toHaveLength(10);
+    expect(first.calls).toHaveLength(11);
     for (const call of first.calls) expect(call.slice(0, 4)).toEqual(['--kubeconfig', join(FIXTURES, 'cluster', 'index.json'), '--context', 'lab-admin']);
     expect(first.calls.map((c) => c.slice(4, -2).join(' '))).toEqual([
       'get nodes', 'get storageclasses.storage.k8s.io', 'get storageprofiles.storage.virtualization.deckhouse.io', 'get nodegroups.deckhouse.io',
       '-n kube-system get secret d8-cluster-configuration', '-n kube-system get secret d8-static-cluster-configuration',
       'get virtualmachineclasses.virtualization.deckhouse.io', 'get virtualmachineipaddressleases.virtualization.deckhouse.io',
       'get moduleconfigs.deckhouse.io virtualization', 'get virtualmachines.virtualization.deckhouse.io --all-namespaces',
+      'get validatingwebhookconfigurations.admissionregistration.k8s.io virtualization-controller-admission-webhook',
     ]);
   });
 
   it('strips managedFields and the noise, keeping the status fields the checks read', () => {
     const all = [...readTree(out)].filter(([f]) => f !== 'README.md').map(([, t]) => t).join('\n');
     expect(all).not.toMatch(/^\s+uid:/m);
-    for (const noise of ['managedFields', 'resourceVersion', 'creationTimestamp', 'lastHeartbeatTime', 'lastTransitionTime', 'last-applied', 'images:', 'nodeInfo', 'conditions', 'observedGeneration', 'finalizers', 'configuration-checksum', 'podCIDR', 'generation']) {
+    for (const noise of ['managedFields', 'resourceVersion', 'creationTimestamp', 'lastHeartbeatTime', 'lastTransitionTime', 'last-applied', 'images:', 'nodeInfo', 'observedGeneration', 'finalizers', 'configuration-checksum', 'podCIDR', 'generation', 'caBundle', 'clientConfig']) {
       expect(all, noise).not.toContain(noise);
     }
     const nodes = readFileSync(join(out, 'nodes.yaml'), 'utf8');
     expect(nodes).toMatch(/allocatable:\n {4}cpu: 15800m\n/);
     expect(nodes).toContain('address: "192.168.100.11"');
     const vms = readFileSync(join(out, 'virtualmachines.yaml'), 'utf8');
-    expect(vms).toMatch(/status:\n {2}nodeName: w-1\n {2}phase: Running\n/);
+    // Of the conditions only Migratable, without its time: DVP504 and drain read it.
+    expect(vms).toMatch(/status:\n {2}conditions:\n {2}- message: ""\n {4}reason: VirtualMachineMigratable\n {4}status: "True"\n {4}type: Migratable\n {2}nodeName: w-1\n {2}phase: Running\n/);
+    expect(vms.match(/type: /g)).toHaveLength(1);
+    expect(readFileSync(join(out, 'admission-webhooks.yaml'), 'utf8')).toMatch(/webhooks:\n- name: vd\.virtualization-controller\.validate\.d8-virtualization\n- name: vm\.virtualization/);
     expect(readFileSync(join(out, 'virtualmachineipaddressleases.yaml'), 'utf8')).toMatch(/status:\n {2}phase: Released\n/);
   });
 
@@ -100,6 +104,9 @@ describe('dvpc inventory capture', () => {
     expect(inv.leases.map((l) => [l.ip, l.released])).toEqual([['10.66.10.14', false], ['10.66.10.20', true]]);
     expect(inv.moduleConfig?.name).toBe('virtualization');
     expect(inv.classes.map((c) => c.name)).toEqual(['generic']);
+    // Where VMs run and whether they can move, and the edition the webhooks show (no pool webhook: CE).
+    expect(inv.virtualMachines?.map((v) => [v.name, v.nodeName, v.migratable?.status])).toEqual([['db-1', 'cp-0', undefined], ['linux-vm', 'w-1', 'True']]);
+    expect(inv.editionSignals.map((s) => s.edition)).toEqual(['CE']);
   });
 
   it('changes no byte when the unchanged cluster is captured again minutes later', () => {

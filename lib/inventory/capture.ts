@@ -6,8 +6,10 @@
  * Removed: `managedFields`, resource versions, uids, timestamps, generations, owner references,
  * `kubectl.kubernetes.io/` and last-applied annotations (copies of a spec, which may hold anything), and
  * every status field except those the checks read: a Node's addresses and allocatable resources,
- * a lease's phase, a VM's phase and node, a StorageProfile's storage capabilities. Node
- * annotations go too: they are the node agents' running state.
+ * a lease's phase, a VM's phase, node and `Migratable` condition (without its times), a
+ * StorageProfile's storage capabilities. Node annotations go too: they are the node agents'
+ * running state. Of the module's admission webhooks only their names are kept: which ones exist
+ * tells the module's edition (UPSTREAM-MIGRATION §2.7), for DVP504 and `dvpc drain`.
  *
  * The cluster configuration Secrets are decoded into the ClusterConfiguration and
  * StaticClusterConfiguration they hold, keeping only their network and version fields: the
@@ -15,6 +17,7 @@
  */
 import type { JsonObject } from '../core/resource.ts';
 import { parseEmbeddedYaml } from '../read/yaml.ts';
+import { ADMISSION_WEBHOOK_CONFIG } from './live.ts';
 
 /** One kind to capture: the kubectl arguments that list it and the file it is written to. */
 export interface CaptureKind {
@@ -68,6 +71,23 @@ function cleaned(o: JsonObject, statusKept: readonly string[], options: { annota
   return out;
 }
 
+/** A live VM: its spec, where it runs, and whether the module says it can migrate (no timestamps). */
+function liveVm(o: JsonObject): JsonObject {
+  const out = cleaned(o, ['phase', 'nodeName']);
+  const conditions = Array.isArray(obj(o['status'])?.['conditions']) ? (obj(o['status'])?.['conditions'] as unknown[]) : [];
+  const migratable = conditions.map(obj).find((c) => c?.['type'] === 'Migratable');
+  const kept = pick(migratable, ['type', 'status', 'reason', 'message']);
+  if (kept) out['status'] = { ...(obj(out['status']) ?? {}), conditions: [kept] };
+  return out;
+}
+
+/** The module's admission webhook configuration: its name and its webhooks' names only. */
+function admissionWebhooks(o: JsonObject): JsonObject | undefined {
+  const hooks = Array.isArray(o['webhooks']) ? o['webhooks'] : [];
+  const names = hooks.map((h) => obj(h)?.['name']).filter((n): n is string => typeof n === 'string').sort();
+  return { apiVersion: o['apiVersion'] ?? 'admissionregistration.k8s.io/v1', kind: 'ValidatingWebhookConfiguration', metadata: metadata(o, false), webhooks: names.map((name) => ({ name })) };
+}
+
 /** A Deckhouse configuration Secret's YAML document, decoded, with only the given fields. */
 function decodedConfiguration(key: string, kind: string, fields: readonly string[]): (o: JsonObject) => JsonObject | undefined {
   return (secret) => {
@@ -104,7 +124,8 @@ export const CAPTURE_KINDS: readonly CaptureKind[] = [
   { title: 'VirtualMachineClasses', file: 'virtualmachineclasses.yaml', args: ['get', `virtualmachineclasses.${V}`], keep: (o) => cleaned(o, []) },
   { title: 'VirtualMachineIPAddressLeases', file: 'virtualmachineipaddressleases.yaml', args: ['get', `virtualmachineipaddressleases.${V}`], keep: (o) => cleaned(o, ['phase']) },
   { title: 'the ModuleConfig virtualization', file: 'moduleconfig.yaml', args: ['get', 'moduleconfigs.deckhouse.io', 'virtualization'], keep: (o) => cleaned(o, []) },
-  { title: 'VirtualMachines', file: 'virtualmachines.yaml', args: ['get', `virtualmachines.${V}`, '--all-namespaces'], keep: (o) => cleaned(o, ['phase', 'nodeName']) },
+  { title: 'VirtualMachines', file: 'virtualmachines.yaml', args: ['get', `virtualmachines.${V}`, '--all-namespaces'], keep: liveVm },
+  { title: "the module's admission webhooks", file: 'admission-webhooks.yaml', args: ['get', 'validatingwebhookconfigurations.admissionregistration.k8s.io', ADMISSION_WEBHOOK_CONFIG], keep: admissionWebhooks },
 ];
 
 function sortKey(o: JsonObject): string {
