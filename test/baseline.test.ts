@@ -11,7 +11,7 @@ import { checkPaths } from '../lib/front/check-paths.ts';
 import { main } from '../lib/cli/main.ts';
 import { emitDocuments } from '../lib/render/yaml-emit.ts';
 import { Cluster, VirtualMachine } from '../lib/index.ts';
-import { cleanup, readTree, tempDir } from './helpers.ts';
+import { cleanup, readTree, tempDir, captureIo } from './helpers.ts';
 import type { Json } from '../lib/core/json.ts';
 
 const root = tempDir();
@@ -41,11 +41,7 @@ function check(desired: string, allow: string[] = []) {
   return checkPaths([join(desired, 'prod')], { baseline: join(BASE, 'prod'), inventory: 'stacks/prod/inventory', allow: new Set(allow) });
 }
 
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { out: (s: string) => void out.push(s), err: (s: string) => void err.push(s), colour: false }, out: () => out.join(''), err: () => err.join('') };
-}
+const capture = captureIo;
 
 const cases: [string, string, Record<string, (d: Doc) => Doc | null>, string][] = [
   ['DVP601', 'a disk is removed', { 'prod/namespaces/ci/virtual-disks.yaml': named('runner-16-root', () => null) }, 'VirtualDisk/ci/runner-16-root'],

@@ -6,7 +6,7 @@ import { parse } from 'yaml';
 import { main } from '../lib/cli/main.ts';
 import { deriveClasses } from '../lib/classes/derive.ts';
 import { loadInventory } from '../lib/inventory/load.ts';
-import { cleanup, tempDir } from './helpers.ts';
+import { cleanup, tempDir, captureIo } from './helpers.ts';
 import { BASE, checkFiles, lineOf, withDocs } from './check-helpers.ts';
 
 type Labels = Record<string, string>;
@@ -31,11 +31,7 @@ function featuresOf(n: RawNode): string[] {
   return Object.entries(n.metadata.labels).filter(([k, v]) => k.startsWith('cpu-feature.node.virtualization.deckhouse.io/') && v === 'true').map(([k]) => k.split('/')[1] as string);
 }
 
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { out: (s: string) => void out.push(s), err: (s: string) => void err.push(s), colour: false }, out: () => out.join(''), err: () => err.join('') };
-}
+const capture = captureIo;
 
 describe('dvpc classes on the lab inventory', () => {
   it('emits universal and one Discovery class per group, each selecting exactly its nodes', async () => {

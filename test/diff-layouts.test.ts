@@ -14,7 +14,7 @@ import { main } from '../lib/cli/main.ts';
 import { checkClusters, checkPaths } from '../lib/front/check-paths.ts';
 import { emitDocuments } from '../lib/render/yaml-emit.ts';
 import type { Json } from '../lib/core/json.ts';
-import { cleanup, tempDir } from './helpers.ts';
+import { cleanup, tempDir, captureIo } from './helpers.ts';
 
 const root = tempDir();
 afterAll(() => cleanup(root));
@@ -23,11 +23,7 @@ synthesize(fleet(), { outdir: DIST });
 
 type Doc = { [key: string]: Json };
 
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { out: (s: string) => void out.push(s), err: (s: string) => void err.push(s), colour: false }, out: () => out.join(''), err: () => err.join('') };
-}
+const capture = captureIo;
 
 function files(dir: string): string[] {
   return readdirSync(dir).sort().flatMap((n) => (statSync(join(dir, n)).isDirectory() ? files(join(dir, n)) : [join(dir, n)]));

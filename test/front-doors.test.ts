@@ -12,7 +12,7 @@ import { synthesize } from '../lib/synth.ts';
 import { checkPaths } from '../lib/front/check-paths.ts';
 import { main } from '../lib/cli/main.ts';
 import type { Diagnostic } from '../lib/core/diagnostic.ts';
-import { cleanup, tempDir } from './helpers.ts';
+import { cleanup, tempDir, captureIo } from './helpers.ts';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach(cleanup));
@@ -104,11 +104,7 @@ describe('the same checks through both front doors', () => {
   });
 });
 
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { out: (s: string) => void out.push(s), err: (s: string) => void err.push(s), colour: false }, out: () => out.join(''), err: () => err.join('') };
-}
+const capture = captureIo;
 
 describe('dvpc check on the command line', () => {
   const broken = 'test/fixtures/upstream-examples';

@@ -3,7 +3,7 @@
  * gave, the nearest correct input, and the properties that keep it right (injective names, an
  * Application per unit of at most ~1,000 VMs, paths that follow the output folder).
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,19 +15,11 @@ import { synthesize } from '../lib/synth.ts';
 import { gitopsFiles } from '../lib/render/gitops.ts';
 import { resolveRevision, fluxRef, argoTargetRevision, resolveRepository, outputPathInRepository } from '../lib/render/gitops-source.ts';
 import { clusterUnits, folderDependencies, unitName } from '../lib/render/gitops-units.ts';
-import { cleanup, tempDir } from './helpers.ts';
+import { scratchDirs } from './helpers.ts';
 
 type Doc = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const dirs: string[] = [];
-function scratch(): string {
-  const d = tempDir();
-  dirs.push(d);
-  return d;
-}
-afterEach(() => {
-  while (dirs.length > 0) cleanup(dirs.pop() as string);
-});
+const scratch = scratchDirs();
 
 const TWO = new Map<string, string[]>([['lab', ['cluster', 'namespaces/demo']], ['prod', ['cluster', 'namespaces/web']]]);
 

@@ -1,4 +1,5 @@
 /** Helpers shared by the tests: throw-away folders, a tiny cluster, rendering without writing. */
+import { afterEach } from 'vitest';
 import { mkdtempSync, readdirSync, readFileSync, statSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -59,4 +60,24 @@ export function cleanup(dir: string): void {
 export function problems(app: App): Diagnostic[] {
   const result = synthesize(app, { dryRun: true, outdir: join(tmpdir(), 'dvpc-unused') });
   return [...result.appDiagnostics, ...result.clusters.flatMap((c) => c.report.diagnostics)];
+}
+
+/** A command line's output captured in memory: pass `io` to `main`, read `out()` and `err()`. */
+export function captureIo(): { io: { out: (s: string) => void; err: (s: string) => void; colour: false }; out: () => string; err: () => string } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { out: (s) => void out.push(s), err: (s) => void err.push(s), colour: false }, out: () => out.join(''), err: () => err.join('') };
+}
+
+/** Throw-away folders removed after each test of the file that calls this at its top level. */
+export function scratchDirs(): () => string {
+  const dirs: string[] = [];
+  afterEach(() => {
+    while (dirs.length > 0) cleanup(dirs.pop() as string);
+  });
+  return () => {
+    const d = tempDir();
+    dirs.push(d);
+    return d;
+  };
 }

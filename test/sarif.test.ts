@@ -1,5 +1,5 @@
 /** SARIF for code scanning (lib/cli/sarif.ts): schema-valid, one category per cluster, tool and rule help. */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Diagnostic } from '../lib/core/diagnostic.ts';
@@ -7,23 +7,11 @@ import { looseReport } from '../lib/check/index.ts';
 import { APP_CATEGORY, clusterCategory, formatSarifRuns } from '../lib/cli/sarif.ts';
 import { main } from '../lib/cli/main.ts';
 import { codeScanningProblems, schemaProblems, type SarifLog } from './sarif-helpers.ts';
-import { cleanup, tempDir } from './helpers.ts';
+import { captureIo, scratchDirs } from './helpers.ts';
 
-const dirs: string[] = [];
-function scratch(): string {
-  const d = tempDir();
-  dirs.push(d);
-  return d;
-}
-afterEach(() => {
-  while (dirs.length > 0) cleanup(dirs.pop() as string);
-});
+const scratch = scratchDirs();
 
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { out: (s: string) => void out.push(s), err: (s: string) => void err.push(s), colour: false }, out: () => out.join(''), err: () => err.join('') };
-}
+const capture = captureIo;
 
 const version = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
 

@@ -1,5 +1,5 @@
 /** The synth pipeline: golden output, determinism, the atomic swap, and the command line. */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App } from 'cdk8s';
@@ -7,17 +7,9 @@ import fleet from '../stacks/main.ts';
 import { Cluster, ClusterVirtualImage, Cpu, DataSource, Project, VirtualMachine, VirtualMachineClass, VirtualizationModule } from '../lib/index.ts';
 import { synthesize } from '../lib/synth.ts';
 import { main } from '../lib/cli/main.ts';
-import { cleanup, readTree, tempDir } from './helpers.ts';
+import { readTree, scratchDirs } from './helpers.ts';
 
-const dirs: string[] = [];
-function scratch(): string {
-  const d = tempDir();
-  dirs.push(d);
-  return d;
-}
-afterEach(() => {
-  while (dirs.length > 0) cleanup(dirs.pop() as string);
-});
+const scratch = scratchDirs();
 
 function io() {
   const out: string[] = [];
