@@ -5,7 +5,7 @@
 import { ClusterModel, type ModelOptions } from '../model/cluster-model.ts';
 import { identityKey, resourceId, type Resource } from '../core/resource.ts';
 import { diffJson, type FieldChange } from '../model/json-diff.ts';
-import { compareObjects } from '../core/kinds.ts';
+import { sortObjects } from '../core/kinds.ts';
 import { runChecks } from '../check/index.ts';
 import type { Diagnostic } from '../core/diagnostic.ts';
 import { CODES } from '../core/codes.ts';
@@ -107,9 +107,8 @@ export function diffCluster(cluster: string, desired: readonly Resource[], basel
     vms: tally(), disks: tally(), addresses: tally(), classes: tally(),
     cores: { before: 0, after: 0 }, requestedCores: { before: 0, after: 0 }, memory: { before: 0n, after: 0n },
   };
-  const keys = [...new Set([...before.keys(), ...after.keys()])];
   const objectOf = (k: string) => (after.get(k) ?? before.get(k)) as Resource;
-  keys.sort((a, b) => compareObjects(objectOf(a), objectOf(b)));
+  const keys = sortObjects([...new Set([...before.keys(), ...after.keys()])], objectOf);
   for (const k of keys) {
     const b = before.get(k);
     const a = after.get(k);
@@ -120,6 +119,7 @@ export function diffCluster(cluster: string, desired: readonly Resource[], basel
     if (!b) change = 'added';
     else if (!a) change = 'removed';
     else {
+      if (b.body === a.body) continue; // an unchanged file, read once
       fields = diffJson(comparable(b.body), comparable(a.body));
       if (fields.length === 0) continue;
       change = 'changed';

@@ -9,6 +9,7 @@ import { loadInventory } from '../inventory/load.ts';
 import type { Diagnostic } from '../core/diagnostic.ts';
 import { loadFromGit } from '../read/git.ts';
 import { loadManifests } from '../read/files.ts';
+import { readingSession } from '../read/yaml.ts';
 
 export interface CheckOptions {
   readonly inventory?: string | undefined;
@@ -48,9 +49,9 @@ export function loadBaseline(paths: readonly string[], options: CheckOptions, na
 /** The model of a cluster's desired state read from files, with its inventory and baseline. */
 export function modelOfPaths(paths: readonly string[], options: CheckOptions = {}): { model: ClusterModel; diagnostics: Diagnostic[] } {
   const namespace = options.namespace ?? 'default';
-  const input = loadResources(paths, namespace);
+  // One session: the baseline's files that equal the desired ones are parsed once and share bodies.
+  const { input, baseline } = readingSession(() => ({ input: loadResources(paths, namespace), baseline: loadBaseline(paths, options, namespace) }));
   const inventory = options.inventory !== undefined ? loadInventory(options.inventory) : undefined;
-  const baseline = loadBaseline(paths, options, namespace);
   const model = new ClusterModel(input.resources, { inventory, baseline: baseline?.resources, files: input.files });
   return { model, diagnostics: [...input.diagnostics, ...(inventory?.diagnostics ?? []), ...(baseline?.diagnostics ?? [])] };
 }

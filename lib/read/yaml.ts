@@ -97,63 +97,115 @@ function isJsonText(text: string): boolean {
   return false;
 }
 
-function parseJsonManifest(text: string, file: string): { objects: LoadedObject[]; diagnostics: Diagnostic[] } {
-  const objects: LoadedObject[] = [];
-  const diagnostics: Diagnostic[] = [];
-  const stream = readJsonStream(text);
-  const source = { text, lines: new LineIndex(text) };
-  stream.docs.forEach((value, i) => {
-    const start = stream.starts[i] as number;
-    const place: DocumentPlace = { file, origin: (base) => new JsonOrigin(file, source, start, base) };
-    collectObjects(value, place, objects, diagnostics);
-  });
-  if (stream.problem) {
-    const line = stream.problem.offset === undefined ? undefined : source.lines.line(stream.problem.offset);
-    diagnostics.push(fileDiagnostic('DVP001', file, line, `${stream.problem.message}${line === undefined ? '' : ` at line ${line}`}`, 'fix the JSON syntax (kubectl reads a file that starts with { as JSON)'));
-  }
-  return { objects, diagnostics };
+/** A problem of a file, found while parsing its text: where (an offset), what, and how to fix it. */
+interface TextProblem {
+  readonly code: 'DVP001';
+  readonly offset: number | undefined;
+  readonly message: string;
+  readonly hint: string;
 }
 
-function parseYamlManifest(input: string, file: string): { objects: LoadedObject[]; diagnostics: Diagnostic[] } {
-  const objects: LoadedObject[] = [];
-  const diagnostics: Diagnostic[] = [];
+/**
+ * What a text holds, independent of the file it came from: its documents' values and problems.
+ * A reading session shares it between files with the same text (the baseline's unchanged files).
+ */
+type ParsedText =
+  | { readonly kind: 'yaml'; readonly source: YamlSource; readonly values: (Json | undefined)[]; readonly problems: TextProblem[] }
+  | { readonly kind: 'json'; readonly source: { readonly text: string; readonly lines: LineIndex }; readonly docs: Json[]; readonly starts: number[]; readonly problems: TextProblem[] };
+
+function parseJsonText(text: string): ParsedText {
+  const stream = readJsonStream(text);
+  const problems: TextProblem[] = [];
+  if (stream.problem) problems.push({ code: 'DVP001', offset: stream.problem.offset, message: stream.problem.message, hint: 'fix the JSON syntax (kubectl reads a file that starts with { as JSON)' });
+  return { kind: 'json', source: { text, lines: new LineIndex(text) }, docs: stream.docs, starts: stream.starts, problems };
+}
+
+function parseYamlText(input: string): ParsedText {
   // kubectl reads lines without their CR (bufio ReadLine), so CRLF files read as LF ones.
   const text = input.includes('\r\n') ? input.replace(/\r\n/g, '\n') : input;
   const split = splitDocuments(text);
   const source = new YamlSource(text, split.chunks);
   const fast = !UNUSUAL.test(text);
   const printable = !NOT_PRINTABLE.test(text);
-  split.chunks.forEach((chunk, index) => {
+  const problems: TextProblem[] = [];
+  const values = split.chunks.map((chunk, index): Json | undefined => {
     if (!printable) {
       const bad = NOT_PRINTABLE.exec(source.chunkText(index));
       if (bad) {
         const code = (bad[0].codePointAt(0) as number).toString(16).toUpperCase().padStart(4, '0');
-        diagnostics.push(fileDiagnostic('DVP001', file, source.lineOfOffset(chunk.start + bad.index), `a control character (U+${code}): kubectl's YAML reader refuses the document`, 'remove the character, or write it as an escape inside a double-quoted string'));
-        return;
+        problems.push({ code: 'DVP001', offset: chunk.start + bad.index, message: `a control character (U+${code}): kubectl's YAML reader refuses the document`, hint: 'remove the character, or write it as an escape inside a double-quoted string' });
+        return undefined;
       }
     }
-    let value: Json | typeof FALLBACK = fast ? readFast(text, chunk.start, chunk.end) : FALLBACK;
-    if (value === FALLBACK) {
-      const read = readDocument(source.chunkText(index));
-      if ('problem' in read) {
-        const { message, offset } = read.problem;
-        const line = offset === undefined ? source.lineOfOffset(chunk.start) : source.lineOfOffset(chunk.start + offset);
-        diagnostics.push(fileDiagnostic('DVP001', file, line, `not valid YAML: ${message}`, FIX_SYNTAX));
-        return;
-      }
-      value = read.value;
-    }
-    const place: DocumentPlace = { file, origin: (base) => new YamlOrigin(file, source, index, base) };
-    collectObjects(value, place, objects, diagnostics);
+    const value = fast ? readFast(text, chunk.start, chunk.end) : FALLBACK;
+    if (value !== FALLBACK) return value;
+    const read = readDocument(source.chunkText(index));
+    if ('value' in read) return read.value;
+    const { message, offset } = read.problem;
+    problems.push({ code: 'DVP001', offset: chunk.start + (offset ?? 0), message: `not valid YAML: ${message}`, hint: FIX_SYNTAX });
+    return undefined;
   });
-  if (split.error) diagnostics.push(fileDiagnostic('DVP001', file, source.lineOfOffset(split.error.offset), split.error.message, 'write --- alone on its line (a comment may follow); kubectl stops reading the file there'));
+  if (split.error) problems.push({ code: 'DVP001', offset: split.error.offset, message: split.error.message, hint: 'write --- alone on its line (a comment may follow); kubectl stops reading the file there' });
+  return { kind: 'yaml', source, values, problems };
+}
+
+function parseText(text: string): ParsedText {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  return isJsonText(body) ? parseJsonText(body) : parseYamlText(body);
+}
+
+/** The objects and diagnostics of a parsed text, as read from `file`. */
+function objectsOf(parsed: ParsedText, file: string): { objects: LoadedObject[]; diagnostics: Diagnostic[] } {
+  const objects: LoadedObject[] = [];
+  const diagnostics: Diagnostic[] = [];
+  if (parsed.kind === 'json') {
+    const { source, starts } = parsed;
+    parsed.docs.forEach((value, i) => {
+      const start = starts[i] as number;
+      collectObjects(value, { file, origin: (base) => new JsonOrigin(file, source, start, base) }, objects, diagnostics);
+    });
+  } else {
+    const { source } = parsed;
+    parsed.values.forEach((value, index) => {
+      if (value === undefined) return;
+      const place: DocumentPlace = { file, origin: (base) => new YamlOrigin(file, source, index, base) };
+      collectObjects(value, place, objects, diagnostics);
+    });
+  }
+  const lineOf = (offset: number) => (parsed.kind === 'json' ? parsed.source.lines.line(offset) : parsed.source.lineOfOffset(offset));
+  for (const p of parsed.problems) {
+    const line = p.offset === undefined ? undefined : lineOf(p.offset);
+    diagnostics.push(fileDiagnostic(p.code, file, line, p.message, p.hint));
+  }
   return { objects, diagnostics };
+}
+
+/**
+ * Files read within one session that hold the same text are parsed once and share their objects'
+ * bodies (never mutated): a baseline's unchanged files cost neither parsing nor memory, and the
+ * checks see the same body on both sides of an unchanged object.
+ */
+let session: Map<string, ParsedText> | undefined;
+
+/** Runs `f` with a reading session (nested calls join the outer one). */
+export function readingSession<T>(f: () => T): T {
+  if (session) return f();
+  session = new Map();
+  try {
+    return f();
+  } finally {
+    session = undefined;
+  }
 }
 
 /** Parses one file's text into objects; problems become DVP001 (syntax) or DVP002 (lists) with the line. */
 export function parseManifestText(text: string, file: string): { objects: LoadedObject[]; diagnostics: Diagnostic[] } {
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  return isJsonText(body) ? parseJsonManifest(body, file) : parseYamlManifest(body, file);
+  let parsed = session?.get(text);
+  if (!parsed) {
+    parsed = parseText(text);
+    session?.set(text, parsed);
+  }
+  return objectsOf(parsed, file);
 }
 
 /**

@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import { UsageError } from '../../core/errors.ts';
 import type { Resource } from '../../core/resource.ts';
 import { loadBaseline, loadResources } from '../../front/resources.ts';
+import { readingSession } from '../../read/yaml.ts';
 import { loadInventory } from '../../inventory/load.ts';
 import { clusterOfFile, diffCluster } from '../../diff/diff.ts';
 import { diffJson, diffMarkdown, diffText } from '../../diff/format.ts';
@@ -54,8 +55,7 @@ async function run(args: string[], io: Io): Promise<number> {
   const namespace = stringFlag(values, 'namespace') ?? 'default';
   const allow = allowFlag(values);
   const fallback = basename(positionals[0] as string);
-  const desired = loadResources(positionals, namespace);
-  const base = loadBaseline(positionals, { baseline, baselineRef }, namespace) ?? { resources: [], diagnostics: [] };
+  const { desired, base } = readingSession(() => ({ desired: loadResources(positionals, namespace), base: loadBaseline(positionals, { baseline, baselineRef }, namespace) ?? { resources: [], diagnostics: [] } }));
   for (const d of [...desired.diagnostics, ...base.diagnostics]) io.err(diagnosticLine(d));
   const after = groupByCluster(desired.resources, fallback);
   const before = groupByCluster(base.resources, fallback);
