@@ -458,6 +458,7 @@ class Reader {
         if (k === DQUOTE || k === SQUOTE) key = this.quoted(this.pos);
         else {
           const start = this.pos;
+          if (k === DASH || (k < 128 && NOT_PLAIN_START[k] === 1)) throw UNSURE;
           this.flowPlainEnd(start);
           const raw = s.slice(start, this.plainEnd);
           const pk = raw.length > 0 && raw !== '<<' ? plainKey(raw) : undefined;

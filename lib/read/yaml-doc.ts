@@ -157,7 +157,8 @@ function isMergeKey(key: unknown): boolean {
 }
 
 function parseOne(text: string, lineCounter?: LineCounter): Document.Parsed | ReadProblem | undefined {
-  const docs = parseAllDocuments(text, lineCounter ? { ...OPTIONS, lineCounter } : OPTIONS);
+  // Lines need the source tokens (where each `-` is); reading does not.
+  const docs = parseAllDocuments(text, lineCounter ? { ...OPTIONS, lineCounter, keepSourceTokens: true } : OPTIONS);
   // An empty stream gives an empty list (or, from some versions, an EmptyStream object).
   const list = Array.isArray(docs) ? docs : [];
   // kubectl's go-yaml reads the first document of a chunk; what follows a `...` is never read.
@@ -225,7 +226,9 @@ export function lineInDocument(text: string, path: FieldPath): number | undefine
     } else if (isSeq(node) && typeof seg === 'number') {
       const item = node.items[seg];
       if (item === undefined) break;
-      offset = offsetOf(item) ?? offset;
+      // An item starts at its `-` (the item itself may begin on a later line).
+      const entry = (node.srcToken as { items?: { start: { type: string; offset: number }[] }[] } | undefined)?.items?.[seg];
+      offset = entry?.start.find((t) => t.type === 'seq-item-ind')?.offset ?? offsetOf(item) ?? offset;
       node = item;
     } else {
       break;
