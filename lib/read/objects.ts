@@ -55,7 +55,7 @@ export function collectObjects(value: Json, place: DocumentPlace, out: LoadedObj
     if (!Object.hasOwn(body, 'items')) {
       const kind = body['kind'];
       if (typeof kind === 'string' && kind.endsWith('List')) {
-        diagnostics.push(listDiagnostic(place, base, `a ${kind.slice(0, 60)} without items: kubectl would send it to the API server as an object of that kind`));
+        diagnostics.push(listDiagnostic(place, [...base, 'kind'], `a ${kind.slice(0, 60)} without items: kubectl would send it to the API server as an object of that kind`));
         continue;
       }
       found.push({ body, origin: place.origin(base) });

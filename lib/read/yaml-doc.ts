@@ -156,7 +156,18 @@ function isMergeKey(key: unknown): boolean {
   return key.tag === MERGE_TAG || (key.type === 'PLAIN' && (key.tag === undefined || key.tag === null || key.tag === '!'));
 }
 
+/** Whether the document's first content line is a directive (`%YAML`, `%TAG`). */
+function startsWithDirective(text: string): boolean {
+  const m = /^(?:[ \t]*(?:#[^\n]*)?\n)*%/.exec(text);
+  return m !== null;
+}
+
+const DIRECTIVE_PROBLEM = 'a %YAML or %TAG directive: kubectl cannot read a file that has one (it cuts the file at --- and go-yaml then rejects the directive on its own)';
+
 function parseOne(text: string, lineCounter?: LineCounter): Document.Parsed | ReadProblem | undefined {
+  // kubectl splits at `---` before go-yaml sees the directive, and go-yaml then rejects it alone
+  // ("found incompatible YAML document" for %YAML 1.2, "did not find expected <document start>").
+  if (startsWithDirective(text)) return { message: DIRECTIVE_PROBLEM, offset: text.indexOf('%') };
   // Lines need the source tokens (where each `-` is); reading does not.
   const docs = parseAllDocuments(text, lineCounter ? { ...OPTIONS, lineCounter, keepSourceTokens: true } : OPTIONS);
   // An empty stream gives an empty list (or, from some versions, an EmptyStream object).
@@ -168,9 +179,7 @@ function parseOne(text: string, lineCounter?: LineCounter): Document.Parsed | Re
   if (err) return { message: err.message.split('\n')[0] ?? err.message, offset: err.pos?.[0] };
   const directives = doc.directives;
   if (directives?.yaml.explicit || Object.keys(directives?.tags ?? {}).some((h) => !DEFAULT_TAG_HANDLES.has(h))) {
-    // kubectl splits at `---` before go-yaml sees the directive, and go-yaml then rejects it alone
-    // ("found incompatible YAML document" for %YAML 1.2, "did not find expected <document start>").
-    return { message: 'a %YAML or %TAG directive: kubectl cannot read a file that has one (it cuts the file at --- and go-yaml then rejects the directive on its own)', offset: 0 };
+    return { message: DIRECTIVE_PROBLEM, offset: 0 };
   }
   return doc;
 }
