@@ -15,12 +15,15 @@ export interface Io {
   readonly err: (s: string) => void;
   /** Whether `out` is a terminal that shows colour. */
   readonly colour: boolean;
+  /** Standard input, for a PATH of `-`. */
+  readonly stdin?: () => AsyncIterable<Uint8Array | string>;
 }
 
 export const processIo: Io = {
   out: (s) => process.stdout.write(s),
   err: (s) => process.stderr.write(s),
   colour: process.stdout.isTTY === true && !process.env['NO_COLOR'],
+  stdin: () => process.stdin,
 };
 
 /** A command of the command line: its usage text and what it does. Returns the exit code. */

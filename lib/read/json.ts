@@ -36,10 +36,64 @@ function skipWs(text: string, i: number): number {
   return WS.lastIndex;
 }
 
-/** Where JSON.parse says it stopped, if its message says. */
-function errorOffset(e: unknown, base: number): number | undefined {
-  const m = /position (\d+)/.exec((e as Error).message);
-  return m ? base + Number(m[1]) : undefined;
+const STRICT_STRING_AT = /"(?:[^"\\\x00-\x1f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/y;
+const NUMBER_AT = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?/y;
+const LITERAL_AT = /true|false|null/y;
+
+function matchAt(re: RegExp, text: string, i: number): number {
+  re.lastIndex = i;
+  return re.test(text) ? re.lastIndex : -1;
+}
+
+/**
+ * Where the JSON value that starts at i first breaks the grammar (only called once JSON.parse has
+ * failed: its messages carry no position on every Node version, and quote the input).
+ */
+function errorOffset(text: string, i: number): number {
+  const open: string[] = [];
+  let state: 'value' | 'key' | 'after' = 'value';
+  i = skipWs(text, i);
+  for (;;) {
+    const c = text[i];
+    if (state === 'value') {
+      if (c === '{' || c === '[') {
+        open.push(c);
+        i = skipWs(text, i + 1);
+        if (text[i] === (c === '{' ? '}' : ']')) {
+          open.pop();
+          i++;
+          state = 'after';
+        } else {
+          state = c === '{' ? 'key' : 'value';
+        }
+        continue;
+      }
+      const end = c === '"' ? matchAt(STRICT_STRING_AT, text, i) : c === '-' || (c !== undefined && c >= '0' && c <= '9') ? matchAt(NUMBER_AT, text, i) : matchAt(LITERAL_AT, text, i);
+      if (end < 0) return i;
+      i = end;
+      state = 'after';
+    } else if (state === 'key') {
+      const end = matchAt(STRICT_STRING_AT, text, i);
+      if (end < 0) return i;
+      i = skipWs(text, end);
+      if (text[i] !== ':') return i;
+      i = skipWs(text, i + 1);
+      state = 'value';
+    } else {
+      i = skipWs(text, i);
+      const top = open[open.length - 1];
+      if (top === undefined) return i;
+      if (text[i] === ',') {
+        i = skipWs(text, i + 1);
+        state = top === '{' ? 'key' : 'value';
+      } else if (text[i] === (top === '{' ? '}' : ']')) {
+        open.pop();
+        i++;
+      } else {
+        return i;
+      }
+    }
+  }
 }
 
 /** The end of the JSON value that starts at i (strings skipped whole), or -1. */
@@ -126,8 +180,8 @@ function parseValue(text: string, start: number, end: number): { value: Json } |
   let value: Json;
   try {
     value = JSON.parse(start === 0 && end === text.length ? text : text.slice(start, end)) as Json;
-  } catch (e) {
-    return { problem: { message: 'not valid JSON', offset: errorOffset(e, start) } };
+  } catch {
+    return { problem: { message: 'not valid JSON', offset: errorOffset(text, start) } };
   }
   if (value !== null && typeof value === 'object' && countKeys(value) !== countKeyTokens(text, start, end)) {
     const dup = findDuplicate(text, start, end);

@@ -1,6 +1,8 @@
 /** `dvpc check PATH...`: the same checks as synth, on manifests written by anyone. */
 import { UsageError } from '../../core/errors.ts';
 import { checkPaths } from '../../front/check-paths.ts';
+import { MAX_FILE_BYTES } from '../../read/files.ts';
+import { readStream } from '../../read/stdin.ts';
 import { formatReport } from '../format.ts';
 import { allowFlag, formatFlag, mustExist, parse, stringFlag, type Command, type Io } from '../args.ts';
 
@@ -9,6 +11,7 @@ const usage = `Usage: dvpc check PATH... [--inventory DIR] [--baseline PATH | --
 
 Checks manifests that already exist as YAML or JSON (files, or folders searched recursively
 for *.yaml, *.yml, *.json), from dvpc or from anywhere else, as one cluster's desired state.
+A PATH of - reads standard input (helm template ... | dvpc check -), shown as <stdin>.
 
 Options:
   --inventory DIR     the cluster as it is (kubectl get -o yaml of nodes, StorageClasses, ...):
@@ -27,13 +30,17 @@ async function run(args: string[], io: Io): Promise<number> {
     inventory: { type: 'string' }, baseline: { type: 'string' }, 'baseline-ref': { type: 'string' }, namespace: { type: 'string' }, allow: { type: 'string' }, format: { type: 'string' },
   });
   if (positionals.length === 0) throw new UsageError('check needs at least one PATH');
-  for (const p of positionals) mustExist(p, 'PATH');
+  for (const p of positionals) if (p !== '-') mustExist(p, 'PATH');
+  if (positionals.filter((p) => p === '-').length > 1) throw new UsageError('- (standard input) may be given once');
+  if (positionals.includes('-') && !io.stdin) throw new UsageError('standard input is not available');
   const inventory = stringFlag(values, 'inventory');
   if (inventory !== undefined) mustExist(inventory, 'inventory');
   const baseline = stringFlag(values, 'baseline');
   if (baseline !== undefined) mustExist(baseline, 'baseline');
   const format = formatFlag(values, ['text', 'json', 'sarif']);
+  const stdin = positionals.includes('-') && io.stdin ? await readStream(io.stdin(), MAX_FILE_BYTES) : undefined;
   const report = checkPaths(positionals, {
+    stdin,
     inventory,
     baseline,
     baselineRef: stringFlag(values, 'baseline-ref'),
