@@ -8,7 +8,6 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { isDeepStrictEqual } from 'node:util';
 import { FALLBACK, readFast } from '../lib/read/fast-yaml.ts';
 import { readDocument } from '../lib/read/yaml-doc.ts';
 import { splitDocuments } from '../lib/read/split.ts';
