@@ -7,7 +7,8 @@
  * order, aliases expanded with go-yaml's limit on alias expansion, and a key written twice in one
  * mapping reported (linear: one Set per mapping).
  */
-import { LineCounter, isAlias, isMap, isScalar, isSeq, parseAllDocuments, type Document, type Node as YamlNode, type Scalar } from 'yaml';
+import { createRequire } from 'node:module';
+import type { Document, LineCounter, Node as YamlNode, Scalar } from 'yaml';
 import type { FieldPath, Json, JsonObject } from '../core/json.ts';
 import { NOT_JSON, excerpt, formatFloat32, plainKey, plainValue, taggedValue } from './resolve.ts';
 
@@ -16,6 +17,20 @@ export interface ReadProblem {
   readonly message: string;
   readonly offset: number | undefined;
 }
+
+/**
+ * The `yaml` package, loaded on first use: most runs never leave the fast reader, and loading the
+ * package costs about as much as starting node itself.
+ */
+let yamlPackage: typeof import('yaml') | undefined;
+function yaml(): typeof import('yaml') {
+  yamlPackage ??= createRequire(import.meta.url)('yaml') as typeof import('yaml');
+  return yamlPackage;
+}
+const isAlias = (n: unknown) => yaml().isAlias(n);
+const isMap = (n: unknown) => yaml().isMap(n);
+const isScalar = (n: unknown) => yaml().isScalar(n);
+const isSeq = (n: unknown) => yaml().isSeq(n);
 
 class ReadError extends Error {
   constructor(
@@ -169,7 +184,7 @@ function parseOne(text: string, lineCounter?: LineCounter): Document.Parsed | Re
   // ("found incompatible YAML document" for %YAML 1.2, "did not find expected <document start>").
   if (startsWithDirective(text)) return { message: DIRECTIVE_PROBLEM, offset: text.indexOf('%') };
   // Lines need the source tokens (where each `-` is); reading does not.
-  const docs = parseAllDocuments(text, lineCounter ? { ...OPTIONS, lineCounter, keepSourceTokens: true } : OPTIONS);
+  const docs = yaml().parseAllDocuments(text, lineCounter ? { ...OPTIONS, lineCounter, keepSourceTokens: true } : OPTIONS);
   // An empty stream gives an empty list (or, from some versions, an EmptyStream object).
   const list = Array.isArray(docs) ? docs : [];
   // kubectl's go-yaml reads the first document of a chunk; what follows a `...` is never read.
@@ -208,7 +223,7 @@ export function readDocument(text: string): { value: Json } | { problem: ReadPro
  * exists there (a field that came from a merge or an alias is found at what holds it).
  */
 export function lineInDocument(text: string, path: FieldPath): number | undefined {
-  const lines = new LineCounter();
+  const lines = new (yaml().LineCounter)();
   let doc: ReturnType<typeof parseOne>;
   try {
     doc = parseOne(text, lines);
