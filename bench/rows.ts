@@ -12,7 +12,7 @@ import { interleaved, runNode, runSection, seconds, stats, type Sample, type Sta
 const CLI = fileURLToPath(new URL('../bin/dvpc.js', import.meta.url));
 const FLOOR = fileURLToPath(new URL('./floor.mjs', import.meta.url));
 
-/** A fleet rendered once for the run: one cluster of n VMs as YAML, its inventory, a 2%-changed baseline. */
+/** A fleet rendered once for the run: one cluster of n VMs as YAML, its inventory, and a baseline where 2% of the disks differ. */
 export interface Fleet {
   readonly n: number;
   readonly work: string;
@@ -89,7 +89,7 @@ export function checkRow(fleet: Fleet, runs: number): RowResult[] {
   return rows;
 }
 
-/** A review: check --baseline and diff against a baseline that differs in 2% of files, both against check (goal ≤ 1.5×). */
+/** A review: check --baseline and diff against a baseline where 2% of the disks differ (every disk file changed), both against check (goal ≤ 1.5×). */
 export function reviewRow(fleet: Fleet, runs: number): RowResult[] {
   const s = interleaved({
     check: () => runNode(checkArgs(fleet)),

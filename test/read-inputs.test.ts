@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../lib/cli/main.ts';
-import { parseManifestText } from '../lib/read/yaml.ts';
+import { parseManifestText, readingSession } from '../lib/read/yaml.ts';
 import { readDocument } from '../lib/read/yaml-doc.ts';
 import { readJsonStream } from '../lib/read/json.ts';
 import { loadInventory } from '../lib/inventory/load.ts';
@@ -163,5 +163,28 @@ describe('documents as kubectl cuts them', () => {
     expect(r.diagnostics).toEqual([expect.objectContaining({ code: 'DVP001', line: 11, message: expect.stringMatching(/U\+0007/) })]);
     // Written as an escape, the same character is fine.
     expect(parseManifestText(`${doc('a')}data:\n  k: "a\\x07b"\n`, 'x.yaml').diagnostics).toEqual([]);
+  });
+});
+
+describe('a reading session', () => {
+  const two = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: b\n';
+  const changed = two.replace('name: b', 'name: c');
+
+  it('parses a text once: files with the same text share bodies, each with its own origin', () => {
+    const [x, y] = readingSession(() => [parseManifestText(two, 'state/ns.yaml'), parseManifestText(two, 'baseline/ns.yaml')]);
+    expect(y?.objects[0]?.body).toBe(x?.objects[0]?.body);
+    expect(y?.objects[1]?.origin.file).toBe('baseline/ns.yaml');
+    expect(y?.objects[1]?.origin.line(['metadata', 'name'])).toBe(9);
+    // Outside a session nothing is shared.
+    expect(parseManifestText(two, 'a.yaml').objects[0]?.body).not.toBe(parseManifestText(two, 'a.yaml').objects[0]?.body);
+  });
+
+  it('with documents, shares an unchanged document of a changed file, and only that', () => {
+    const [x, y] = readingSession(() => [parseManifestText(two, 'state/ns.yaml'), parseManifestText(changed, 'baseline/ns.yaml')], { documents: true });
+    expect(y?.objects[0]?.body).toBe(x?.objects[0]?.body);
+    expect(y?.objects[1]?.body).not.toBe(x?.objects[1]?.body);
+    expect(y?.objects[1]?.body).toEqual({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'c' } });
+    const [p, q] = readingSession(() => [parseManifestText(two, 'state/ns.yaml'), parseManifestText(changed, 'baseline/ns.yaml')]);
+    expect(q?.objects[0]?.body).not.toBe(p?.objects[0]?.body);
   });
 });

@@ -64,7 +64,8 @@ export function loadBaseline(paths: readonly string[], options: CheckOptions, na
 export function modelOfPaths(paths: readonly string[], options: CheckOptions = {}): { model: ClusterModel; diagnostics: Diagnostic[] } {
   const namespace = options.namespace ?? 'default';
   // One session: the baseline's files that equal the desired ones are parsed once and share bodies.
-  const { input, baseline } = readingSession(() => ({ input: loadResources(paths, namespace, options.stdin), baseline: loadBaseline(paths, options, namespace) }));
+  const withBaseline = options.baseline !== undefined || options.baselineRef !== undefined;
+  const { input, baseline } = readingSession(() => ({ input: loadResources(paths, namespace, options.stdin), baseline: loadBaseline(paths, options, namespace) }), { documents: withBaseline });
   const inventory = options.inventory !== undefined ? loadInventory(options.inventory) : undefined;
   const model = new ClusterModel(input.resources, { inventory, baseline: baseline?.resources, files: input.files });
   return { model, diagnostics: [...input.diagnostics, ...(inventory?.diagnostics ?? []), ...(baseline?.diagnostics ?? [])] };

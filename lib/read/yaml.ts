@@ -120,7 +120,7 @@ function parseJsonText(text: string): ParsedText {
   return { kind: 'json', source: { text, lines: new LineIndex(text) }, docs: stream.docs, starts: stream.starts, problems };
 }
 
-function parseYamlText(input: string): ParsedText {
+function parseYamlText(input: string, documents?: Map<string, Json>): ParsedText {
   // kubectl reads lines without their CR (bufio ReadLine), so CRLF files read as LF ones.
   const text = input.includes('\r\n') ? input.replace(/\r\n/g, '\n') : input;
   const split = splitDocuments(text);
@@ -137,10 +137,19 @@ function parseYamlText(input: string): ParsedText {
         return undefined;
       }
     }
+    const key = documents ? text.slice(chunk.start, chunk.end) : undefined;
+    const known = key === undefined ? undefined : documents?.get(key);
+    if (known !== undefined) return known;
     const value = fast ? readFast(text, chunk.start, chunk.end) : FALLBACK;
-    if (value !== FALLBACK) return value;
+    if (value !== FALLBACK) {
+      if (key !== undefined) documents?.set(key, value);
+      return value;
+    }
     const read = readDocument(source.chunkText(index));
-    if ('value' in read) return read.value;
+    if ('value' in read) {
+      if (key !== undefined) documents?.set(key, read.value);
+      return read.value;
+    }
     const { message, offset } = read.problem;
     problems.push({ code: 'DVP001', offset: chunk.start + (offset ?? 0), message: `not valid YAML: ${message}`, hint: FIX_SYNTAX });
     return undefined;
@@ -149,9 +158,9 @@ function parseYamlText(input: string): ParsedText {
   return { kind: 'yaml', source, values, problems };
 }
 
-function parseText(text: string): ParsedText {
+function parseText(text: string, documents?: Map<string, Json>): ParsedText {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  return isJsonText(body) ? parseJsonText(body) : parseYamlText(body);
+  return isJsonText(body) ? parseJsonText(body) : parseYamlText(body, documents);
 }
 
 /** The objects and diagnostics of a parsed text, as read from `file`. */
@@ -183,14 +192,20 @@ function objectsOf(parsed: ParsedText, file: string): { objects: LoadedObject[];
 /**
  * Files read within one session that hold the same text are parsed once and share their objects'
  * bodies (never mutated): a baseline's unchanged files cost neither parsing nor memory, and the
- * checks see the same body on both sides of an unchanged object.
+ * checks see the same body on both sides of an unchanged object. With `documents`, the same holds
+ * for single documents, so that an unchanged object in a changed file is shared too (worth its
+ * cost only when two states are read: a baseline, a diff).
  */
-let session: Map<string, ParsedText> | undefined;
+interface Session {
+  readonly files: Map<string, ParsedText>;
+  readonly documents: Map<string, Json> | undefined;
+}
+let session: Session | undefined;
 
 /** Runs `f` with a reading session (nested calls join the outer one). */
-export function readingSession<T>(f: () => T): T {
+export function readingSession<T>(f: () => T, options: { documents?: boolean } = {}): T {
   if (session) return f();
-  session = new Map();
+  session = { files: new Map(), documents: options.documents ? new Map() : undefined };
   try {
     return f();
   } finally {
@@ -200,10 +215,10 @@ export function readingSession<T>(f: () => T): T {
 
 /** Parses one file's text into objects; problems become DVP001 (syntax) or DVP002 (lists) with the line. */
 export function parseManifestText(text: string, file: string): { objects: LoadedObject[]; diagnostics: Diagnostic[] } {
-  let parsed = session?.get(text);
+  let parsed = session?.files.get(text);
   if (!parsed) {
-    parsed = parseText(text);
-    session?.set(text, parsed);
+    parsed = parseText(text, session?.documents);
+    session?.files.set(text, parsed);
   }
   return objectsOf(parsed, file);
 }

@@ -30,8 +30,10 @@ Exit codes: 0 no error, 1 an error remains, 2 usage error, 3 internal error.
 
 function groupByCluster(resources: readonly Resource[], fallback: string): Map<string, Resource[]> {
   const m = new Map<string, Resource[]>();
+  const clusterOf = new Map<string, string>(); // many objects share a file
   for (const r of resources) {
-    const c = clusterOfFile(r.origin.file, fallback);
+    let c = clusterOf.get(r.origin.file);
+    if (c === undefined) clusterOf.set(r.origin.file, (c = clusterOfFile(r.origin.file, fallback)));
     const list = m.get(c);
     if (list) list.push(r);
     else m.set(c, [r]);
@@ -55,7 +57,7 @@ async function run(args: string[], io: Io): Promise<number> {
   const namespace = stringFlag(values, 'namespace') ?? 'default';
   const allow = allowFlag(values);
   const fallback = basename(positionals[0] as string);
-  const { desired, base } = readingSession(() => ({ desired: loadResources(positionals, namespace), base: loadBaseline(positionals, { baseline, baselineRef }, namespace) ?? { resources: [], diagnostics: [] } }));
+  const { desired, base } = readingSession(() => ({ desired: loadResources(positionals, namespace), base: loadBaseline(positionals, { baseline, baselineRef }, namespace) ?? { resources: [], diagnostics: [] } }), { documents: true });
   for (const d of [...desired.diagnostics, ...base.diagnostics]) io.err(diagnosticLine(d));
   const after = groupByCluster(desired.resources, fallback);
   const before = groupByCluster(base.resources, fallback);
