@@ -219,44 +219,55 @@ export function readDocument(text: string): { value: Json } | { problem: ReadPro
 }
 
 /**
- * The 1-based line (within the document's text) of a field, or of the nearest enclosing field that
- * exists there (a field that came from a merge or an alias is found at what holds it).
+ * One document parsed for its lines: the 1-based line (within the document's text) of a field, or
+ * of the nearest enclosing field that exists there (a field that came from a merge or an alias is
+ * found at what holds it). Parsed once, asked as often as an object has diagnostics.
  */
-export function lineInDocument(text: string, path: FieldPath): number | undefined {
-  const lines = new (yaml().LineCounter)();
-  let doc: ReturnType<typeof parseOne>;
-  try {
-    doc = parseOne(text, lines);
-  } catch {
-    return undefined;
-  }
-  if (doc === undefined || !('contents' in doc)) return undefined;
-  const conv = new Converter(doc);
-  let node: unknown = doc.contents;
-  let offset = offsetOf(node);
-  for (const seg of path) {
-    if (isAlias(node)) node = (node as { resolve(doc: Document): unknown }).resolve(doc);
-    if (isMap(node)) {
-      const pair = node.items.find((p) => {
-        try {
-          return !isMergeKey(p.key) && conv.key(p.key) === String(seg);
-        } catch {
-          return false;
-        }
-      });
-      if (!pair) break;
-      offset = offsetOf(pair.key) ?? offset;
-      node = pair.value;
-    } else if (isSeq(node) && typeof seg === 'number') {
-      const item = node.items[seg];
-      if (item === undefined) break;
-      // An item starts at its `-` (the item itself may begin on a later line).
-      const entry = (node.srcToken as { items?: { start: { type: string; offset: number }[] }[] } | undefined)?.items?.[seg];
-      offset = entry?.start.find((t) => t.type === 'seq-item-ind')?.offset ?? offsetOf(item) ?? offset;
-      node = item;
-    } else {
-      break;
+export class DocumentLines {
+  private readonly lines: LineCounter;
+  private readonly doc: Document.Parsed | undefined;
+
+  constructor(text: string) {
+    this.lines = new (yaml().LineCounter)();
+    let doc: ReturnType<typeof parseOne>;
+    try {
+      doc = parseOne(text, this.lines);
+    } catch {
+      doc = undefined;
     }
+    this.doc = doc !== undefined && 'contents' in doc ? doc : undefined;
   }
-  return offset === undefined ? undefined : lines.linePos(offset).line;
+
+  line(path: FieldPath): number | undefined {
+    const doc = this.doc;
+    if (!doc) return undefined;
+    const conv = new Converter(doc);
+    let node: unknown = doc.contents;
+    let offset = offsetOf(node);
+    for (const seg of path) {
+      if (isAlias(node)) node = (node as { resolve(doc: Document): unknown }).resolve(doc);
+      if (isMap(node)) {
+        const pair = node.items.find((p) => {
+          try {
+            return !isMergeKey(p.key) && conv.key(p.key) === String(seg);
+          } catch {
+            return false;
+          }
+        });
+        if (!pair) break;
+        offset = offsetOf(pair.key) ?? offset;
+        node = pair.value;
+      } else if (isSeq(node) && typeof seg === 'number') {
+        const item = node.items[seg];
+        if (item === undefined) break;
+        // An item starts at its `-` (the item itself may begin on a later line).
+        const entry = (node.srcToken as { items?: { start: { type: string; offset: number }[] }[] } | undefined)?.items?.[seg];
+        offset = entry?.start.find((t) => t.type === 'seq-item-ind')?.offset ?? offsetOf(item) ?? offset;
+        node = item;
+      } else {
+        break;
+      }
+    }
+    return offset === undefined ? undefined : this.lines.linePos(offset).line;
+  }
 }

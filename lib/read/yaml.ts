@@ -15,7 +15,7 @@ import type { FieldPath, Json } from '../core/json.ts';
 import type { Origin } from '../core/resource.ts';
 import { fileDiagnostic, type Diagnostic } from '../core/diagnostic.ts';
 import { FALLBACK, readFast } from './fast-yaml.ts';
-import { lineInDocument, readDocument } from './yaml-doc.ts';
+import { DocumentLines, readDocument } from './yaml-doc.ts';
 import { offsetInJson, readJsonStream } from './json.ts';
 import { LineIndex, splitDocuments, type Chunk } from './split.ts';
 import { collectObjects, type DocumentPlace, type LoadedObject } from './objects.ts';
@@ -33,6 +33,8 @@ const FIX_SYNTAX = 'fix the YAML at that line (indentation, quoting, duplicate k
 class YamlSource {
   private readonly lines: LineIndex;
   private cached: { chunk: number; text: string } | undefined;
+  /** The last document parsed for lines: an object's diagnostics come together. */
+  private parsed: { chunk: number; lines: DocumentLines } | undefined;
   constructor(
     readonly text: string,
     readonly chunks: readonly Chunk[],
@@ -56,7 +58,8 @@ class YamlSource {
 
   line(chunk: number, path: FieldPath): number | undefined {
     const c = this.chunks[chunk] as Chunk;
-    const inDoc = lineInDocument(this.chunkText(chunk), path);
+    if (this.parsed?.chunk !== chunk) this.parsed = { chunk, lines: new DocumentLines(this.chunkText(chunk)) };
+    const inDoc = this.parsed.lines.line(path);
     return inDoc === undefined ? undefined : this.lines.line(c.start) + inDoc - 1;
   }
 }
