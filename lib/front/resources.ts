@@ -6,12 +6,11 @@ import { append } from '../core/append.ts';
 import { toResource, type Resource } from '../core/resource.ts';
 import { ClusterModel } from '../model/cluster-model.ts';
 import { loadInventory } from '../inventory/load.ts';
-import type { Diagnostic } from '../core/diagnostic.ts';
 import { loadFromGit } from '../read/git.ts';
 import { loadManifests } from '../read/files.ts';
 import { parseManifestText, readingSession } from '../read/yaml.ts';
 import { STDIN_NAME, type StdinText } from '../read/stdin.ts';
-import { fileDiagnostic } from '../core/diagnostic.ts';
+import { fileDiagnostic, type Diagnostic } from '../core/diagnostic.ts';
 
 export interface CheckOptions {
   readonly inventory?: string | undefined;
