@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { interleaved, runNode, runSection, seconds, stats, type Sample, type Stats } from './measure.ts';
+import { kustomizationFile } from '../lib/render/yaml-emit.ts';
 
 const CLI = fileURLToPath(new URL('../bin/dvpc.js', import.meta.url));
 const FLOOR = fileURLToPath(new URL('./floor.mjs', import.meta.url));
@@ -203,15 +204,42 @@ function kustomize(folder: string): Sample {
   return { wallMs, cpuMs: childrenCpuMs() - before, maxRssMb: Number.NaN };
 }
 
+/**
+ * One kustomize folder holding every namespaced object of a fleet (its VMs with their disks,
+ * addresses and Secrets): the layout never puts that many VMs in one folder, so the reference
+ * for "a 1,000-VM folder" is built here from a 1,000-VM fleet.
+ */
+export function wholeFleetFolder(fleet: Fleet): { path: string; bytes: number } {
+  const dir = join(fleet.work, `all-${fleet.n}-vms`);
+  mkdirSync(dir);
+  const resources: string[] = [];
+  let bytes = 0;
+  const walk = (d: string, prefix: string) => {
+    for (const name of readdirSync(d).sort()) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p, `${prefix}${name}-`);
+      else if (name !== 'kustomization.yaml') {
+        const text = readFileSync(p, 'utf8');
+        writeFileSync(join(dir, `${prefix}${name}`), text);
+        resources.push(`${prefix}${name}`);
+        bytes += text.length;
+      }
+    }
+  };
+  walk(join(fleet.cluster, 'namespaces'), '');
+  writeFileSync(join(dir, 'kustomization.yaml'), kustomizationFile(resources));
+  return { path: dir, bytes };
+}
+
 /** kubectl kustomize of the largest folder of a large fleet against a 1,000-VM folder (goal ≤ 1.2×). */
 export function kustomizeRow(large: Fleet, small: Fleet, runs: number): RowResult {
   if (spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status !== 0) {
     return { id: 'kustomize', title: 'kustomize, largest folder', measured: 'kubectl not found', against: '', goal: '≤ 1.2×', met: undefined, data: {} };
   }
   const a = largestFolder(join(large.work, 'yaml'));
-  const b = largestFolder(join(small.work, 'yaml'));
+  const b = wholeFleetFolder(small);
   const s = interleaved({ large: () => kustomize(a.path), small: () => kustomize(b.path) }, runs);
-  const row = compare('kustomize', `kustomize, largest folder of ${vms(large.n)} (${(a.bytes / 1e6).toFixed(1)} MB) vs of ${vms(small.n)} (${(b.bytes / 1e6).toFixed(1)} MB)`, s.large, s.small, ['largest folder', `${vms(small.n)} folder`], 1.2);
+  const row = compare('kustomize', `kustomize, largest folder of ${vms(large.n)} (${(a.bytes / 1e6).toFixed(1)} MB) vs one folder of ${vms(small.n)} (${(b.bytes / 1e6).toFixed(1)} MB)`, s.large, s.small, ['largest folder', `${vms(small.n)} folder`], 1.2);
   return { ...row, measured: `largest folder: ${seconds(s.large.cpuMs)} cpu, ${seconds(s.large.wallMs)} wall`, against: `${vms(small.n)} folder: ${seconds(s.small.cpuMs)} cpu, ${seconds(s.small.wallMs)} wall` };
 }
 

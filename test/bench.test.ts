@@ -55,11 +55,13 @@ describe('bench', () => {
     const before = existsSync(RECORDED) ? statSync(RECORDED).mtimeMs : 0;
     const out = join(root, 'bench.json');
     const lines: string[] = [];
-    const rows = runBench({ quick: true, rows: ['check', 'classes'], runs: 1, scale: 0.005, out }, (l) => lines.push(l));
-    expect(rows.map((r) => r.id)).toEqual(['check-50', 'classes-50']);
-    for (const r of rows) expect(r.data).not.toEqual({});
+    const rows = runBench({ quick: true, rows: ['check', 'classes', 'kustomize'], runs: 1, scale: 0.005, out }, (l) => lines.push(l));
+    expect(rows.map((r) => r.id)).toEqual(['check-50', 'classes-50', 'kustomize']);
+    for (const r of rows.slice(0, 2)) expect(r.data).not.toEqual({});
+    // The reference folder holds every namespaced object of the small fleet (kubectl is optional).
+    expect(rows[2]?.measured).toMatch(/largest folder: .* cpu|kubectl not found/);
     expect(lines.some((l) => l.startsWith('| check, 50 VMs in one cluster'))).toBe(true);
-    expect(JSON.parse(readFileSync(out, 'utf8')).rows).toHaveLength(2);
+    expect(JSON.parse(readFileSync(out, 'utf8')).rows).toHaveLength(3);
     expect(existsSync(RECORDED) ? statSync(RECORDED).mtimeMs : 0).toBe(before);
   });
 });
