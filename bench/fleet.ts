@@ -31,6 +31,7 @@ export interface FleetSpec {
 
 const SIZES = [0.3, 0.2, 0.15, 0.1, 0.08, 0.07, 0.05, 0.05];
 const IMAGES = ['ubuntu-24-04', 'debian-12', 'alma-9'];
+/** VMs per cluster of a multi-cluster fleet (`fleetSpec(n)`); `fleetSpec(n, n)` puts all in one cluster. */
 export const VMS_PER_CLUSTER = 10_000;
 
 const POLICIES: SizingPolicy[] = [
@@ -50,11 +51,16 @@ function random(seed: number): () => number {
   };
 }
 
-export function fleetSpec(n: number): FleetSpec {
+/**
+ * n VMs in clusters of at most `perCluster` (one cluster when perCluster >= n). Projects take
+ * 30%, 20%, 15%, ... of their cluster, so a 50,000-VM cluster has a 15,000-VM project, which the
+ * layout shards into folders of about 1,000 VMs.
+ */
+export function fleetSpec(n: number, perCluster = VMS_PER_CLUSTER): FleetSpec {
   const rnd = random(n);
   const clusters: FleetSpec['clusters'] = [];
-  for (let c = 0; c * VMS_PER_CLUSTER < n; c++) {
-    const count = Math.min(VMS_PER_CLUSTER, n - c * VMS_PER_CLUSTER);
+  for (let c = 0; c * perCluster < n; c++) {
+    const count = Math.min(perCluster, n - c * perCluster);
     let host = 10;
     const projects = SIZES.map((f, p) => {
       const size = p === SIZES.length - 1 ? count - SIZES.slice(0, -1).reduce((s, x) => s + Math.floor(x * count), 0) : Math.floor(f * count);
@@ -82,10 +88,14 @@ export function fleetSpec(n: number): FleetSpec {
   return { clusters };
 }
 
-/** The inventory every bench cluster runs on: 100 large KVM workers and a default StorageClass. */
-export function writeInventory(dir: string): void {
+/**
+ * The inventory every bench cluster runs on: large KVM workers (100 per 10,000 VMs of the largest
+ * cluster, so capacity checks pass) and a default StorageClass.
+ */
+export function writeInventory(dir: string, largestCluster = VMS_PER_CLUSTER): void {
   mkdirSync(dir, { recursive: true });
-  const items = Array.from({ length: 100 }, (_, i) => ({
+  const nodes = 100 * Math.max(1, Math.ceil(largestCluster / 10_000));
+  const items = Array.from({ length: nodes }, (_, i) => ({
     apiVersion: 'v1', kind: 'Node',
     metadata: { name: `node-${i}`, labels: {
       'node.deckhouse.io/group': 'worker', 'virtualization.deckhouse.io/kvm-enabled': 'true',

@@ -1,113 +1,125 @@
 /**
- * `npm run bench`: dvpc against plain cdk8s and against the YAML parse floor, for 1,000, 10,000
- * and 50,000 VMs (each task in its own process, the median of several runs), the phases of
- * dvpc synth, peak memory, and kubectl kustomize on the largest rendered folder.
- * Writes bench/results/latest.json. `npm run bench -- 1000 10000` picks the sizes.
+ * `npm run bench [-- FLAGS]`: dvpc against plain cdk8s, against the YAML parse floor, against
+ * itself (check --baseline and diff against check), against node's start-up, and kustomize's cost
+ * on the largest folder, for one cluster of 10,000 and 50,000 VMs (and a 100,000-VM synth).
+ * Every task runs in a fresh process; the tasks of a row run interleaved, 3 times each by default;
+ * the table shows CPU and wall medians and their ratios, and judges each goal on CPU time.
+ *
+ * Flags:
+ *   --quick        one cluster of 10,000 VMs only (no 50,000 or 100,000)
+ *   --rows LIST    only these rows, comma-separated: synth, check, review, big, classes, startup, kustomize
+ *   --runs N       runs of each task (default 3; start-up tasks run 4 times as many)
+ *   --scale F      multiply every size by F (the tests run a tiny benchmark with 0.01)
+ *   --record       write the results to bench/results/latest.json (committed figures)
+ *   --out FILE     write the results there (default: a file in the OS temporary folder)
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
-import { fleetSpec, dvpcApp, writeInventory } from './fleet.ts';
-import { synthesize } from '../lib/synth.ts';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { runSection } from './measure.ts';
+import { bigSynthRow, checkRow, classesRow, kustomizeRow, reviewRow, startupRows, synthRow, type Fleet, type RowResult } from './rows.ts';
 
-const sizes = process.argv.slice(2).map(Number).filter((x) => x > 0);
-const N = sizes.length > 0 ? sizes : [1000, 10_000, 50_000];
-const RUNS: Record<number, number> = { 1000: 5, 10000: 3, 50000: 3 };
+export const ROWS = ['synth', 'check', 'review', 'big', 'classes', 'startup', 'kustomize'] as const;
 
-interface Sample { ms: number; maxRssMb: number; phases?: Record<string, number> }
-
-function run(task: string, n: number, work: string): Sample {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', '--max-old-space-size=4096', 'bench/task.ts', task, String(n), work], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  return JSON.parse(out.trim().split('\n').pop() as string) as Sample;
+export interface BenchOptions {
+  readonly quick: boolean;
+  readonly rows: readonly string[];
+  readonly runs: number;
+  readonly scale: number;
+  readonly out: string;
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] as number;
+/** The flags as options; throws on a mistake. */
+export function benchOptions(argv: readonly string[]): BenchOptions {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: { quick: { type: 'boolean' }, rows: { type: 'string' }, runs: { type: 'string' }, scale: { type: 'string' }, record: { type: 'boolean' }, out: { type: 'string' } },
+    strict: true,
+  });
+  const rows = values.rows === undefined ? [...ROWS] : values.rows.split(',').map((r) => r.trim());
+  for (const r of rows) if (!(ROWS as readonly string[]).includes(r)) throw new Error(`unknown row "${r}" (rows: ${ROWS.join(', ')})`);
+  const runs = values.runs === undefined ? 3 : Number(values.runs);
+  const scale = values.scale === undefined ? 1 : Number(values.scale);
+  if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs must be a positive integer');
+  if (!(scale > 0)) throw new Error('--scale must be a positive number');
+  const recorded = fileURLToPath(new URL('./results/latest.json', import.meta.url));
+  return { quick: values.quick === true, rows, runs, scale, out: values.record ? recorded : (values.out ?? join(tmpdir(), 'dvpc-bench-latest.json')) };
 }
 
-function measure(task: string, n: number, work: string): Sample {
-  const samples = Array.from({ length: RUNS[n] ?? 3 }, () => run(task, n, work));
-  const ms = median(samples.map((s) => s.ms));
-  const phases = samples[0]?.phases ? Object.fromEntries(Object.keys(samples[0].phases).map((k) => [k, median(samples.map((s) => s.phases?.[k] ?? 0))])) : undefined;
-  return { ms, maxRssMb: Math.max(...samples.map((s) => s.maxRssMb)), ...(phases ? { phases } : {}) };
+/** One line of the table (Markdown, so that it can be pasted into the README). */
+export function tableLine(r: RowResult): string {
+  const num = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '' : x.toFixed(2));
+  const met = r.met === undefined ? '' : r.met ? 'yes' : '**no**';
+  return `| ${r.title} | ${r.measured} | ${r.against} | ${num(r.cpuRatio)} | ${num(r.wallRatio)} | ${r.goal} | ${met} |`;
 }
 
-function largestFolder(dir: string): { path: string; bytes: number } {
-  let best = { path: dir, bytes: 0 };
-  const walk = (d: string) => {
-    let bytes = 0;
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else bytes += statSync(p).size;
-    }
-    if (bytes > best.bytes && readdirSync(d).includes('kustomization.yaml')) best = { path: d, bytes };
+export const TABLE_HEAD = '| row | measured | against | CPU ratio | wall ratio | goal | met |\n|---|---|---|---:|---:|---|---|';
+
+export function runBench(o: BenchOptions, print: (line: string) => void): RowResult[] {
+  const started = performance.now();
+  const size = (n: number) => Math.max(50, Math.round(n * o.scale));
+  const sizes = (o.quick ? [10_000] : [10_000, 50_000]).map(size);
+  const work = mkdtempSync(join(tmpdir(), 'dvpc-bench-'));
+  const fleets = new Map<number, Fleet>();
+  /** One cluster of n VMs rendered as YAML with its inventory and baseline, once per run. */
+  const fleet = (n: number): Fleet => {
+    const known = fleets.get(n);
+    if (known) return known;
+    const dir = join(work, `fleet-${n}`);
+    mkdirSync(dir);
+    const r = runSection(['render', String(n), dir]);
+    const f = { n, work: dir, cluster: join(dir, 'yaml', 'bench-0'), inventory: join(dir, 'inventory'), baseline: join(dir, 'baseline', 'bench-0'), objects: Number(r['objects']) };
+    fleets.set(n, f);
+    return f;
   };
-  walk(dir);
-  return best;
-}
-
-function kustomize(folder: string): number | undefined {
+  const results: RowResult[] = [];
+  const add = (rows: RowResult[]) => {
+    for (const r of rows) {
+      results.push(r);
+      print(tableLine(r));
+    }
+  };
+  print(`dvpc bench on ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}; ${o.runs} interleaved run(s) per task, medians; goals judged on CPU time`);
+  print('');
+  print(TABLE_HEAD);
   try {
-    const t = performance.now();
-    execFileSync('kubectl', ['kustomize', folder], { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1024 * 1024 * 1024 });
-    return performance.now() - t;
-  } catch {
-    return undefined;
-  }
-}
-
-const s = (ms: number) => (ms / 1000).toFixed(2);
-const rows: Record<string, unknown>[] = [];
-console.log(`dvpc bench on ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}`);
-console.log('');
-console.log('      VMs | cdk8s synth | dvpc synth | dvpc/cdk8s | check  | parse floor | check/parse | dvpc peak MB | check peak MB | kustomize largest folder');
-console.log('----------|-------------|------------|------------|--------|-------------|-------------|--------------|---------------|-------------------------');
-for (const n of N) {
-  const work = mkdtempSync(join(tmpdir(), `dvpc-bench-${n}-`));
-  try {
-    writeInventory(join(work, 'inventory'));
-    // The YAML fleet: dvpc's own rendering of the same fleet, written once, not timed.
-    const rendered = synthesize(dvpcApp(fleetSpec(n), join(work, 'inventory')), { outdir: join(work, 'yaml') });
-    if (rendered.errors > 0) throw new Error('the bench fleet does not check clean');
-    const cdk8s = measure('cdk8s', n, work);
-    const dvpc = measure('dvpc', n, work);
-    const check = measure('check', n, work);
-    const parse = measure('parse', n, work);
-    const folder = largestFolder(join(work, 'yaml'));
-    const kz = kustomize(folder.path);
-    const row = {
-      vms: n, files: rendered.files.size, objects: rendered.clusters.reduce((k, c) => k + c.report.summary.resources, 0), cdk8sMs: cdk8s.ms, dvpcMs: dvpc.ms, ratioDvpcCdk8s: dvpc.ms / cdk8s.ms,
-      checkMs: check.ms, parseFloorMs: parse.ms, ratioCheckParse: check.ms / parse.ms,
-      cdk8sPeakMb: cdk8s.maxRssMb, dvpcPeakMb: dvpc.maxRssMb, checkPeakMb: check.maxRssMb, phasesMs: dvpc.phases,
-      largestFolder: { path: folder.path.slice(work.length + 1), bytes: folder.bytes, kustomizeMs: kz },
-    };
-    rows.push(row);
-    console.log(`${String(n).padStart(9)} | ${s(cdk8s.ms).padStart(10)}s | ${s(dvpc.ms).padStart(9)}s | ${(dvpc.ms / cdk8s.ms).toFixed(2).padStart(10)} | ${s(check.ms).padStart(5)}s | ${s(parse.ms).padStart(10)}s | ${(check.ms / parse.ms).toFixed(2).padStart(11)} | ${dvpc.maxRssMb.toFixed(0).padStart(12)} | ${check.maxRssMb.toFixed(0).padStart(13)} | ${kz === undefined ? 'kubectl not found' : `${s(kz)}s (${folder.path.slice(work.length + 6)})`}`);
+    const want = (row: string) => o.rows.includes(row);
+    for (const n of sizes) {
+      if (want('synth')) add(synthRow(fleet(n), o.runs));
+      if (want('check')) add(checkRow(fleet(n), o.runs));
+      if (want('review')) add(reviewRow(fleet(n), o.runs));
+    }
+    if (want('big') && !o.quick) {
+      const n = size(100_000);
+      const dir = join(work, `fleet-${n}`);
+      mkdirSync(dir);
+      runSection(['inventory', String(n), dir]);
+      add([bigSynthRow({ n, work: dir, cluster: '', inventory: join(dir, 'inventory'), baseline: '', objects: 0 })]);
+    }
+    if (want('classes')) add([classesRow(work, size(10_000), o.runs)]);
+    if (want('startup')) add(startupRows(work, o.runs * 4));
+    if (want('kustomize')) add([kustomizeRow(fleet(sizes[sizes.length - 1] as number), fleet(size(1000)), o.runs)]);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+  const missed = results.filter((r) => r.met === false);
+  print('');
+  print(`${results.filter((r) => r.met === true).length} goal(s) met, ${missed.length} missed${missed.length > 0 ? `: ${missed.map((r) => r.id).join(', ')}` : ''}; ${((performance.now() - started) / 60_000).toFixed(1)} min`);
+  mkdirSync(dirname(o.out), { recursive: true });
+  writeFileSync(o.out, `${JSON.stringify({ date: new Date().toISOString(), machine: { cpus: cpus().length, model: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version }, options: o, rows: results }, null, 2)}\n`);
+  print(`results written to ${o.out}`);
+  return results;
 }
-console.log('');
-console.log('dvpc synth phases (ms, median):');
-for (const r of rows.filter((x) => x['note'] === undefined)) console.log(`  ${String(r['vms']).padStart(6)} VMs: ${Object.entries((r['phasesMs'] ?? {}) as Record<string, number>).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')}`);
-// Issue 4's measure: classes resolved and every check run for 2,000 VMs on the inventory's 100 nodes.
-{
-  const work = mkdtempSync(join(tmpdir(), 'dvpc-bench-2000-'));
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  let options: BenchOptions;
   try {
-    writeInventory(join(work, 'inventory'));
-    const p = measure('dvpc', 2000, work).phases ?? {};
-    console.log(`\n2,000 VMs on 100 nodes: model ${(p['model'] ?? 0).toFixed(0)} ms + checks ${(p['checks'] ?? 0).toFixed(0)} ms (placement and capacity included)`);
-    rows.push({ vms: 2000, phasesMs: p, note: 'checker time for issue 4' });
-  } finally {
-    rmSync(work, { recursive: true, force: true });
+    options = benchOptions(process.argv.slice(2));
+  } catch (e) {
+    console.error(`bench: ${(e as Error).message}`);
+    process.exit(2);
   }
+  runBench(options, (line) => console.log(line));
 }
-const grow = rows.find((r) => r['vms'] === 50000);
-const ten = rows.find((r) => r['vms'] === 10000);
-if (grow && ten) console.log(`\ngrowth 10,000 → 50,000 VMs: dvpc synth ×${((grow['dvpcMs'] as number) / (ten['dvpcMs'] as number)).toFixed(2)}, check ×${((grow['checkMs'] as number) / (ten['checkMs'] as number)).toFixed(2)} (linear is ×5)`);
-mkdirSync('bench/results', { recursive: true });
-writeFileSync('bench/results/latest.json', `${JSON.stringify({ date: new Date().toISOString(), machine: { cpus: cpus().length, model: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version }, rows }, null, 2)}\n`);
-console.log('\nwritten to bench/results/latest.json');

@@ -143,6 +143,55 @@ describe('hostile input', () => {
     expect(performance.now() - t).toBeLessThan(30_000);
   });
 
+  it('a 1 MB mapping reads in linear time, duplicate keys found on both readers\' paths', async () => {
+    // 60,000 keys: the parser's own duplicate search was quadratic (over a minute); dvpc's is one Set.
+    const keys = Array.from({ length: 60_000 }, (_, i) => `  k${i}: v${i}`).join('\n');
+    const big = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n${keys}\n`;
+    expect(big.length).toBeGreaterThan(900_000);
+    const plain = await run({ 'big.yaml': big });
+    expect(codes(plain)).toEqual([]);
+    expect(plain.ms).toBeLessThan(30_000);
+    // An anchor sends the document to the document API; a key written twice, at its line.
+    const dup = await run({ 'dup.yaml': `${big.replace('  k0: v0', '  k0: &a v0')}  k59999: again\n` });
+    expect(codes(dup)).toEqual(['DVP001']);
+    expect(dup.json.diagnostics[0]?.message).toMatch(/duplicate key "k59999"/);
+    expect((dup.json.diagnostics[0] as { line?: number }).line).toBe(60_006);
+    expect(dup.ms).toBeLessThan(30_000);
+  });
+
+  it('a List inside a List: the inner objects are checked like any other', async () => {
+    const r = await run({ 'lists.yaml': 'apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: List\n  items:\n  - apiVersion: v1\n    kind: Namespace\n    metadata:\n      name: Not_A_Name\n' });
+    expect(codes(r)).toEqual(['DVP003']);
+    expect(r.json.diagnostics[0]).toMatchObject({ file: expect.stringMatching(/lists\.yaml$/), line: 10, resource: 'Namespace/Not_A_Name', path: 'metadata.name' });
+  });
+
+  it('a List whose items are not a list of objects is reported, not skipped', async () => {
+    const r = await run({
+      'scalar-items.yaml': 'apiVersion: v1\nkind: List\nitems: oops\n',
+      'mixed-items.yaml': 'apiVersion: v1\nkind: List\nitems:\n- 42\n- apiVersion: v1\n  kind: Namespace\n  metadata:\n    name: ok\n- [a, b]\n',
+      'no-items.yaml': 'apiVersion: v1\nkind: ServiceList\n',
+    });
+    const found = r.json.diagnostics.map((d) => `${d.code} ${(d.file ?? '').replace(/.*\//, '')}:${(d as { line?: number }).line} ${(d as { path?: string }).path}`);
+    expect(found).toEqual([
+      'DVP002 mixed-items.yaml:4 items[0]',
+      'DVP002 mixed-items.yaml:9 items[2]',
+      'DVP002 no-items.yaml:2 kind',
+      'DVP002 scalar-items.yaml:3 items',
+    ]);
+    expect(r.code).toBe(1);
+  });
+
+  it('a %YAML 1.2 directive does not change how yes is read: kubectl refuses the file, and so does dvpc', async () => {
+    // kubectl cuts the stream at `---` before go-yaml parses it, so the directive stands alone, and
+    // go-yaml v2 accepts only %YAML 1.1 ("found incompatible YAML document").
+    const r = await run({ 'v12.yaml': '%YAML 1.2\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: yes\n' });
+    expect(codes(r)).toEqual(['DVP001', 'DVP002']);
+    expect(r.json.diagnostics[0]?.message).toMatch(/%YAML/);
+    // The document after it is still read as kubectl reads YAML (1.1): `yes` is the boolean true.
+    expect(r.json.diagnostics[1]?.message).toMatch(/boolean true/);
+    expect(r.code).toBe(1);
+  });
+
   it('a usage error is exit 2 with one line, not a stack trace', async () => {
     const r = await run({}, ['--inventory', join(root, 'missing')]);
     expect(r.code).toBe(2);

@@ -7,7 +7,7 @@
  */
 import { append } from '../core/append.ts';
 import { ClusterModel } from '../model/cluster-model.ts';
-import { identityKey, type Resource } from '../core/resource.ts';
+import type { Resource } from '../core/resource.ts';
 import { jsonEqual } from '../model/json-diff.ts';
 import { formatBytes, quantityBytes } from '../core/quantity.ts';
 import { holdsData } from '../core/kinds.ts';
@@ -28,10 +28,8 @@ function show(v: unknown): string {
 /** The pairs of objects present in both states, by identity. */
 function pairs(model: ClusterModel, base: ClusterModel): { before: Resource; after: Resource }[] {
   const out: { before: Resource; after: Resource }[] = [];
-  const desired = new Map<string, Resource>();
-  for (const r of model.resources) if (!desired.has(identityKey(r))) desired.set(identityKey(r), r);
   for (const b of base.resources) {
-    const a = desired.get(identityKey(b));
+    const a = model.firstDefinition(b);
     if (a) out.push({ before: b, after: a });
   }
   return out;
@@ -39,10 +37,9 @@ function pairs(model: ClusterModel, base: ClusterModel): { before: Resource; aft
 
 function checkRemovals(model: ClusterModel, base: ClusterModel): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const desired = new Set(model.resources.map(identityKey));
   const usedIps = new Set(base.ofKind('VirtualMachine').map((vm) => `${vm.namespace}/${String(get(vm.body, 'spec', 'virtualMachineIPAddressName'))}`));
   for (const b of base.resources) {
-    if (desired.has(identityKey(b))) continue;
+    if (model.firstDefinition(b)) continue;
     if ((b.kind === 'VirtualDisk' || b.kind === 'VirtualImage') && b.apiVersion.startsWith('virtualization.deckhouse.io/') && holdsData(b.kind, b.body)) {
       out.push(diagnose('DVP601', b, [], `${b.kind} ${b.namespace}/${b.name} is removed: its data would be lost (prune protection keeps it only if the GitOps tool honours the annotations)`, `keep it in the desired state, or approve the loss with --allow DVP601`));
     }
@@ -64,6 +61,8 @@ function checkChanges(model: ClusterModel, base: ClusterModel, against: Against 
     vmsByClass.set(c, (vmsByClass.get(c) ?? 0) + 1);
   }
   for (const { before, after } of pairs(model, base)) {
+    // The same body on both sides (an unchanged file, read once): nothing changed.
+    if (before.body === after.body) continue;
     const b = base.valid<Obj>(before);
     const a = model.valid<Obj>(after);
     if (!a || !b) continue;

@@ -4,7 +4,7 @@
  */
 import { append } from '../core/append.ts';
 import type { ClusterModel } from '../model/cluster-model.ts';
-import { identityKey, type Resource } from '../core/resource.ts';
+import type { Resource } from '../core/resource.ts';
 import { schemaFor, servedVersions } from '../schema/index.ts';
 import { nameProblems } from '../schema/names.ts';
 import { DNS1123_LABEL } from '../schema/common.ts';
@@ -137,15 +137,10 @@ function checkSchema(model: ClusterModel, r: Resource): Diagnostic[] {
 /** DVP004: the same group, kind, namespace and name twice; reported on the later one. */
 function checkDuplicates(model: ClusterModel): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const first = new Map<string, Resource>();
   for (const r of model.resources) {
     if (r.name === '' || r.name.endsWith('*')) continue;
-    const key = identityKey(r);
-    const earlier = first.get(key);
-    if (!earlier) {
-      first.set(key, r);
-      continue;
-    }
+    const earlier = model.firstDefinition(r);
+    if (!earlier || earlier === r) continue;
     const where = earlier.origin.constructPath ?? `${earlier.origin.file}${earlier.origin.line([]) ? `:${earlier.origin.line([])}` : ''}`;
     out.push(diagnose('DVP004', r, ['metadata', 'name'], `${r.kind} "${r.name}" is defined twice; the first definition is at ${where}`, 'remove one of the two, or rename one'));
   }

@@ -17,6 +17,8 @@ export interface Io {
   readonly colour: boolean;
   /** Whether `err` is a terminal, where a long run shows its progress (never on a pipe). */
   readonly progress?: boolean;
+  /** Standard input, for a PATH of `-`. */
+  readonly stdin?: () => AsyncIterable<Uint8Array | string>;
 }
 
 export const processIo: Io = {
@@ -24,6 +26,7 @@ export const processIo: Io = {
   err: (s) => process.stderr.write(s),
   colour: process.stdout.isTTY === true && !process.env['NO_COLOR'],
   progress: process.stderr.isTTY === true,
+  stdin: () => process.stdin,
 };
 
 /** A command of the command line: its usage text and what it does. Returns the exit code. */

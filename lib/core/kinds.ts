@@ -89,6 +89,19 @@ export function compareObjects(
   return cmp(a.kind, b.kind) || cmp(a.namespace ?? '', b.namespace ?? '') || cmp(a.name, b.name);
 }
 
+/**
+ * Sorts in compareObjects' order, stably, with each object's kind rank computed once: sorting
+ * 140,000 objects compares each about 17 times.
+ */
+export function sortObjects<T>(items: readonly T[], of: (item: T) => { readonly kind: string; readonly namespace: string | undefined; readonly name: string }): T[] {
+  const decorated = items.map((item, i) => {
+    const o = of(item);
+    return { item, rank: kindRank(o.kind), kind: o.kind, ns: o.namespace ?? '', name: o.name, i };
+  });
+  decorated.sort((a, b) => a.rank - b.rank || cmp(a.kind, b.kind) || cmp(a.ns, b.ns) || cmp(a.name, b.name) || a.i - b.i);
+  return decorated.map((d) => d.item);
+}
+
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }

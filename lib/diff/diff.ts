@@ -3,9 +3,9 @@
  * field by field, each dangerous change marked with the diagnostic the baseline checks give it.
  */
 import { ClusterModel, type ModelOptions } from '../model/cluster-model.ts';
-import { identityKey, resourceId, type Resource } from '../core/resource.ts';
+import { resourceId, type Resource } from '../core/resource.ts';
 import { diffJson, type FieldChange } from '../model/json-diff.ts';
-import { compareObjects } from '../core/kinds.ts';
+import { sortObjects } from '../core/kinds.ts';
 import { runChecks } from '../check/index.ts';
 import type { Diagnostic } from '../core/diagnostic.ts';
 import { CODES } from '../core/codes.ts';
@@ -105,20 +105,21 @@ export function diffCluster(cluster: string, desired: readonly Resource[], basel
     if (list) list.push(d);
     else byResource.set(d.resource, [d]);
   }
-  const before = new Map(base.resources.map((r) => [identityKey(r), r]));
-  const after = new Map(model.resources.map((r) => [identityKey(r), r]));
+  // Each object once (its first definition) in either state; unchanged bodies (read once from the
+  // same text) are left out before sorting, so that a large state costs little when little changed.
+  const touched: { b: Resource | undefined; a: Resource | undefined; r: Resource }[] = [];
+  for (const a of model.resources) {
+    if (model.firstDefinition(a) !== a) continue;
+    const b = base.firstDefinition(a);
+    if (b?.body !== a.body) touched.push({ b, a, r: a });
+  }
+  for (const b of base.resources) if (base.firstDefinition(b) === b && !model.firstDefinition(b)) touched.push({ b, a: undefined, r: b });
   const changes: ObjectChange[] = [];
   const summary: DiffSummary = {
     vms: tally(), disks: tally(), addresses: tally(), classes: tally(),
     cores: { before: 0, after: 0 }, requestedCores: { before: 0, after: 0 }, memory: { before: 0n, after: 0n },
   };
-  const keys = [...new Set([...before.keys(), ...after.keys()])];
-  const objectOf = (k: string) => (after.get(k) ?? before.get(k)) as Resource;
-  keys.sort((a, b) => compareObjects(objectOf(a), objectOf(b)));
-  for (const k of keys) {
-    const b = before.get(k);
-    const a = after.get(k);
-    const r = objectOf(k);
+  for (const { b, a, r } of sortObjects(touched, (t) => t.r)) {
     const id = resourceId(r);
     let change: ObjectChange['change'];
     let fields: FieldChange[] = [];

@@ -2,6 +2,7 @@
  * `dvpc check PATH...`: the same model as synth, from files written by anyone, and the same checks,
  * once per cluster the PATHs hold (SPEC §2): dvpc's output root is several clusters and a hand-off.
  */
+import { readingSession } from '../read/yaml.ts';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ClusterModel } from '../model/cluster-model.ts';
@@ -79,10 +80,16 @@ export function missingInventory(cluster: string, inventory: Inventory | undefin
 /** The clusters of the PATHs, each paired with its baseline and inventory. */
 export function clusterStates(paths: readonly string[], options: CheckOptions = {}): ClusterState[] {
   const namespace = options.namespace ?? 'default';
-  const desired = readClusters(paths, namespace);
-  let baseline: ClusterInput[] | undefined;
-  if (options.baseline !== undefined) baseline = readClusters([options.baseline], namespace);
-  else if (options.baselineRef !== undefined) baseline = readClustersAtRef(options.baselineRef, paths, namespace);
+  // One reading session: with a baseline, its documents that equal the desired ones are parsed
+  // once and share their bodies (the baseline checks and the diff then skip them at once).
+  const withBaseline = options.baseline !== undefined || options.baselineRef !== undefined;
+  const { desired, baseline } = readingSession(() => {
+    const now = readClusters(paths, namespace, options.stdin);
+    let before: ClusterInput[] | undefined;
+    if (options.baseline !== undefined) before = readClusters([options.baseline], namespace);
+    else if (options.baselineRef !== undefined) before = readClustersAtRef(options.baselineRef, paths, namespace);
+    return { desired: now, baseline: before };
+  }, { documents: withBaseline });
   const pairs = pairClusters(desired, baseline);
   const inventoryOf = inventories(pairs.filter((p) => !p.desired.handoff).map((p) => p.desired.name), options.inventory);
   return pairs.map(({ desired: d, baseline: b }) => {

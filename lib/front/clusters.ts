@@ -18,6 +18,8 @@ import type { Diagnostic } from '../core/diagnostic.ts';
 import { loadManifests, manifestFiles } from '../read/files.ts';
 import { loadFromGit } from '../read/git.ts';
 import type { LoadedObject } from '../read/yaml.ts';
+import type { StdinText } from '../read/stdin.ts';
+import { loadResources } from './resources.ts';
 
 /** The objects of one cluster (or of one part of the hand-off) read from the input. */
 export interface ClusterInput {
@@ -94,11 +96,11 @@ function group<T>(items: readonly T[], key: (t: T) => Placement): Map<string, { 
 }
 
 /** One PATH of the working tree: its files listed once, placed, and read unit by unit. */
-function unitsOfPath(path: string, namespace: string, seen: Set<string>): Unit[] {
+function unitsOfPath(path: string, namespace: string, seen: Set<string>, stdin: StdinText | undefined): Unit[] {
   if (path === '-') {
-    // Standard input is one flat stream of documents.
-    const loaded = loadManifests([path]);
-    return [{ name: 'stdin', handoff: false, named: false, fromRoot: false, resources: loaded.objects.map((o) => toResource(o.body, o.origin, namespace)), diagnostics: loaded.diagnostics, files: loaded.files }];
+    // Standard input (read by the command line) is one flat stream of documents.
+    const loaded = loadResources([path], namespace, stdin);
+    return [{ name: 'stdin', handoff: false, named: false, fromRoot: false, resources: loaded.resources, diagnostics: loaded.diagnostics, files: loaded.files }];
   }
   const listing: Diagnostic[] = [];
   const root = resolve(path);
@@ -170,14 +172,15 @@ function combine(units: readonly Unit[]): ClusterInput[] {
 }
 
 /** The clusters (and hand-off parts) of the PATHs as they are now. */
-export function readClusters(paths: readonly string[], namespace: string): ClusterInput[] {
+export function readClusters(paths: readonly string[], namespace: string, stdin?: StdinText): ClusterInput[] {
   const seen = new Set<string>();
-  return combine(paths.flatMap((p) => unitsOfPath(p, namespace, seen)));
+  return combine(paths.flatMap((p) => unitsOfPath(p, namespace, seen, stdin)));
 }
 
 /** The clusters of the PATHs as they are at a git ref (the previous state, for `--baseline-ref`). */
 export function readClustersAtRef(ref: string, paths: readonly string[], namespace: string): ClusterInput[] {
-  return combine(paths.flatMap((p) => unitsAtRef(ref, p, namespace)));
+  // Standard input has no history in git.
+  return combine(paths.filter((p) => p !== '-').flatMap((p) => unitsAtRef(ref, p, namespace)));
 }
 
 /** A desired cluster (or hand-off part) with its previous state, when there is a baseline. */

@@ -7,8 +7,8 @@ import type { z } from 'zod';
 import { schemaFor } from '../schema/index.ts';
 import { schemaProblems, type SchemaProblem } from '../schema/issues.ts';
 import type { Edition, Inventory } from '../inventory/types.ts';
-import { compareObjects } from '../core/kinds.ts';
-import { identityKey, type Resource } from '../core/resource.ts';
+import { compareObjects, groupOf } from '../core/kinds.ts';
+import type { Resource } from '../core/resource.ts';
 import { normalizePolicies, type Policy, type RawPolicy } from './sizing.ts';
 import { GENERIC_CLASS_NAME, genericClassManifest } from './builtin.ts';
 import type { ModuleConfigObject, VirtualizationSettings } from '../schema/module-config.ts';
@@ -60,21 +60,33 @@ export class ClusterModel {
   readonly baseline: readonly Resource[] | undefined;
   readonly files: number;
   readonly edition: Edition | undefined;
-  private readonly index = new Map<string, Resource>();
+  /** The first definition of each object by group, kind, namespace and name (no key strings to build). */
+  private readonly byName = new Map<string, Map<string, Map<string, Map<string, Resource>>>>();
   private readonly byKind = new Map<string, Resource[]>();
-  private readonly parsedCache = new Map<Resource, Parsed | undefined>();
+  /**
+   * Parsed objects by body: what a body parses to depends on the body alone (bodies are never
+   * mutated), so a baseline model shares this cache, and an unchanged object is parsed once.
+   */
+  private readonly parsedCache: Map<object, Parsed | undefined>;
   private classCache: Map<string, ClassInfo> | undefined;
   private baselineCache: ClusterModel | undefined;
 
-  constructor(resources: readonly Resource[], options: ModelOptions = {}) {
+  constructor(resources: readonly Resource[], options: ModelOptions = {}, parsedCache: Map<object, Parsed | undefined> = new Map()) {
+    this.parsedCache = parsedCache;
     this.resources = [...resources].sort(compareObjects);
     this.inventory = options.inventory;
     this.baseline = options.baseline;
     this.files = options.files ?? 0;
     this.edition = options.edition;
     for (const r of this.resources) {
-      const key = identityKey(r);
-      if (!this.index.has(key)) this.index.set(key, r);
+      const group = groupOf(r.apiVersion);
+      let kinds = this.byName.get(group);
+      if (!kinds) this.byName.set(group, (kinds = new Map()));
+      let namespaces = kinds.get(r.kind);
+      if (!namespaces) kinds.set(r.kind, (namespaces = new Map()));
+      let names = namespaces.get(r.namespace ?? '');
+      if (!names) namespaces.set(r.namespace ?? '', (names = new Map()));
+      if (!names.has(r.name)) names.set(r.name, r);
       const list = this.byKind.get(r.kind);
       if (list) list.push(r);
       else this.byKind.set(r.kind, [r]);
@@ -84,13 +96,21 @@ export class ClusterModel {
   /** The previous state as a model of its own (parsed with the same schemas), or undefined. */
   baselineModel(): ClusterModel | undefined {
     if (!this.baseline) return undefined;
-    this.baselineCache ??= new ClusterModel(this.baseline, { inventory: this.inventory });
+    this.baselineCache ??= new ClusterModel(this.baseline, { inventory: this.inventory }, this.parsedCache);
     return this.baselineCache;
   }
 
   /** The first definition of an object (a second one is DVP004). */
   find(kind: string, namespace: string | undefined, name: string, group = 'virtualization.deckhouse.io'): Resource | undefined {
-    return this.index.get(`${group}|${kind}|${namespace ?? ''}|${name}`);
+    return this.byName.get(group)?.get(kind)?.get(namespace ?? '')?.get(name);
+  }
+
+  /**
+   * The first definition of the object that `r` defines (same group, kind, namespace and name),
+   * in this model: `r` itself unless it is a duplicate (DVP004), or its counterpart in another state.
+   */
+  firstDefinition(r: Pick<Resource, 'apiVersion' | 'kind' | 'namespace' | 'name'>): Resource | undefined {
+    return this.find(r.kind, r.namespace, r.name, groupOf(r.apiVersion));
   }
 
   /** Every object of a kind, in dvpc's order. */
@@ -100,7 +120,7 @@ export class ClusterModel {
 
   /** The object checked against its schema (once), or undefined for kinds dvpc does not model. */
   parse(r: Resource): Parsed | undefined {
-    if (this.parsedCache.has(r)) return this.parsedCache.get(r);
+    if (this.parsedCache.has(r.body)) return this.parsedCache.get(r.body);
     // Only the virtualization module's settings are modelled; other modules' ModuleConfigs pass through.
     const schema = r.kind === 'ModuleConfig' && r.name !== 'virtualization' ? undefined : schemaFor(r.apiVersion, r.kind);
     let parsed: Parsed | undefined;
@@ -108,7 +128,7 @@ export class ClusterModel {
       const result = (schema as z.ZodType).safeParse(r.body);
       parsed = result.success ? { ok: true, value: result.data } : { ok: false, problems: schemaProblems(result.error, r.body) };
     }
-    this.parsedCache.set(r, parsed);
+    this.parsedCache.set(r.body, parsed);
     return parsed;
   }
 

@@ -4,12 +4,15 @@ import { checkClusters } from '../../front/check-paths.ts';
 import { formatClusterReports } from '../format.ts';
 import { Progress } from '../progress.ts';
 import { allowFlag, editionFlag, formatFlag, mustExist, parse, stringFlag, type Command, type Io } from '../args.ts';
+import { MAX_FILE_BYTES } from '../../read/files.ts';
+import { readStream } from '../../read/stdin.ts';
 
 const usage = `Usage: dvpc check PATH... [--inventory DIR] [--baseline PATH | --baseline-ref REF]
                   [--namespace NS] [--allow CODES] [--format text|json|sarif] [--edition CE|EE]
 
 Checks manifests that already exist as YAML or JSON (files, or folders searched recursively
 for *.yaml, *.yml, *.json), from dvpc or from anywhere else, as one cluster's desired state.
+A PATH of - reads standard input (helm template ... | dvpc check -), shown as <stdin>.
 
 Options:
   --inventory DIR     the cluster as it is (kubectl get -o yaml of nodes, StorageClasses, ...):
@@ -30,16 +33,20 @@ async function run(args: string[], io: Io): Promise<number> {
     inventory: { type: 'string' }, 'require-inventory': { type: 'boolean' }, baseline: { type: 'string' }, 'baseline-ref': { type: 'string' }, namespace: { type: 'string' }, allow: { type: 'string' }, format: { type: 'string' }, edition: { type: 'string' },
   });
   if (positionals.length === 0) throw new UsageError('check needs at least one PATH');
-  for (const p of positionals) mustExist(p, 'PATH');
+  for (const p of positionals) if (p !== '-') mustExist(p, 'PATH');
+  if (positionals.filter((p) => p === '-').length > 1) throw new UsageError('- (standard input) may be given once');
+  if (positionals.includes('-') && !io.stdin) throw new UsageError('standard input is not available');
   const inventory = stringFlag(values, 'inventory');
   if (inventory !== undefined) mustExist(inventory, 'inventory');
   const baseline = stringFlag(values, 'baseline');
   if (baseline !== undefined) mustExist(baseline, 'baseline');
   const format = formatFlag(values, ['text', 'json', 'sarif']);
+  const stdin = positionals.includes('-') && io.stdin ? await readStream(io.stdin(), MAX_FILE_BYTES) : undefined;
   const progress = new Progress(io);
   let reports;
   try {
     reports = checkClusters(positionals, {
+      stdin,
       inventory,
       requireInventory: values['require-inventory'] === true,
       baseline,
