@@ -1,25 +1,18 @@
 /**
- * `dvpc drain` on a 2,000-VM, 100-node inventory (the issue's bar: under 2 s on the project's
- * machine). Generates the inventory as kubectl prints it (nodes of four CPU models, StorageClasses
- * and their StorageProfiles, three classes, 2,000 running VMs with status) under a temp folder,
- * runs the built `node bin/dvpc.js drain` a few times, and prints one JSON line: the median wall
- * and CPU (user + system of the child) milliseconds, for the inventory alone and with the desired
- * state (the same VMs and their disks as PATH), and the floor of only parsing the inventory's
- * files with the yaml package (what any reader of that YAML pays).
- *   node --import tsx bench/drain.ts [VMS] [NODES] [RUNS]     (after npm run build)
+ * The maintenance fleet of `dvpc drain`'s bench row (issue 13's bar: under 2 s for a 2,000-VM,
+ * 100-node inventory on the project's machine): the inventory as kubectl prints it (nodes of four
+ * CPU models, StorageClasses and their StorageProfiles, three classes, the running VMs with their
+ * status), and the desired state of the same VMs with their disks.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const [vmCount = 2000, nodeCount = 100, runs = 5] = process.argv.slice(2).map(Number);
 const MODELS = ['IvyBridge', 'Haswell-noTSX', 'Cascadelake-Server-noTSX', 'Icelake-Server-noTSX'];
 const FEATURES = ['aes', 'avx', 'avx2', 'fma', 'pclmuldq', 'popcnt', 'sse4.1', 'sse4.2', 'ssse3', 'x2apic'];
 
 const list = (items: string[]) => `apiVersion: v1\nitems:\n${items.join('')}kind: List\nmetadata:\n  resourceVersion: ""\n`;
 
-function nodes(): string {
+function nodes(nodeCount: number): string {
   return list(Array.from({ length: nodeCount }, (_, i) => {
     const model = MODELS[i % MODELS.length] as string;
     const labels = [
@@ -47,7 +40,7 @@ const CLASSES = list([
 
 interface Vm { ns: string; name: string; cls: string; cores: number; memory: string; sc: string; node: string }
 
-function vms(): Vm[] {
+function vms(vmCount: number, nodeCount: number): Vm[] {
   return Array.from({ length: vmCount }, (_, i) => ({
     ns: `project-${i % 20}`, name: `vm-${String(i).padStart(5, '0')}`, cls: ['std', 'compute', 'legacy'][i % 3] as string,
     cores: [1, 2, 4, 8][i % 4] as number, memory: ['2Gi', '4Gi', '8Gi', '16Gi'][i % 4] as string,
@@ -68,49 +61,24 @@ function desired(all: Vm[]): string {
   return all.map((v) => `---\napiVersion: virtualization.deckhouse.io/v1alpha2\nkind: VirtualDisk\nmetadata:\n  name: ${v.name}-root\n  namespace: ${v.ns}\nspec:\n  persistentVolumeClaim:\n    size: 20Gi\n    storageClassName: ${v.sc}\n---\napiVersion: virtualization.deckhouse.io/v1alpha2\nkind: VirtualMachine\nmetadata:\n  name: ${v.name}\n  namespace: ${v.ns}\nspec:\n${spec(v, '  ')}`).join('') + CLASSES.replace(/^/, '---\n');
 }
 
-/** Wall and CPU (children's user + system, from bash's `times`) of one run of a node command. */
-function once(args: string[]): { wall: number; cpu: number; code: number } {
-  const script = `start=$(date +%s%N); node ${args.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ')} >/dev/null; code=$?; end=$(date +%s%N); echo "$code $(( (end - start) / 1000000 ))"; times`;
-  const out = execFileSync('bash', ['-c', script], { encoding: 'utf8' }).trim().split('\n');
-  const [code, wall] = (out[0] as string).split(' ').map(Number) as [number, number];
-  // `times` prints the shell's times, then its children's: "0m0.512s 0m0.100s".
-  const secs = (out[2] ?? '').split(' ').map((t) => { const m = /(\d+)m([\d.]+)s/.exec(t); return m ? Number(m[1]) * 60 + Number(m[2]) : 0; });
-  return { wall, cpu: Math.round(((secs[0] ?? 0) + (secs[1] ?? 0)) * 1000), code };
+/** Where `writeDrainFleet` put the fleet, and the node a drain empties. */
+export interface DrainFleet {
+  readonly inventory: string;
+  readonly state: string;
+  readonly node: string;
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] as number;
-}
-
-const work = mkdtempSync(join(tmpdir(), 'dvpc-bench-drain-'));
-try {
-  const inventory = join(work, 'inventory');
-  const state = join(work, 'state');
-  mkdirSync(inventory);
-  mkdirSync(state);
-  const all = vms();
-  writeFileSync(join(inventory, 'nodes.yaml'), nodes());
+/** Writes the inventory and the desired state of `vmCount` VMs on `nodeCount` nodes under `dir`. */
+export function writeDrainFleet(dir: string, vmCount = 2000, nodeCount = 100): DrainFleet {
+  const inventory = join(dir, 'inventory');
+  const state = join(dir, 'state');
+  mkdirSync(inventory, { recursive: true });
+  mkdirSync(state, { recursive: true });
+  const all = vms(vmCount, nodeCount);
+  writeFileSync(join(inventory, 'nodes.yaml'), nodes(nodeCount));
   writeFileSync(join(inventory, 'storage.yaml'), STORAGE);
   writeFileSync(join(inventory, 'classes.yaml'), CLASSES);
   writeFileSync(join(inventory, 'virtualmachines.yaml'), liveVms(all));
   writeFileSync(join(state, 'fleet.yaml'), desired(all));
-  const drained = ['node-3'];
-  const parseFloor = `import { readFileSync, readdirSync } from 'node:fs'; import { parseAllDocuments } from 'yaml';
-for (const f of readdirSync(process.argv[1])) for (const d of parseAllDocuments(readFileSync(process.argv[1] + '/' + f, 'utf8'))) d.toJS();`;
-  const cases: Record<string, string[]> = {
-    inventoryOnly: ['bin/dvpc.js', 'drain', ...drained, '--inventory', inventory],
-    withDesiredState: ['bin/dvpc.js', 'drain', ...drained, '--inventory', inventory, state],
-    parseFloor: ['--input-type=module', '-e', parseFloor, inventory],
-  };
-  const result: Record<string, unknown> = { vms: vmCount, nodes: nodeCount, runs };
-  // Interleaved, so that load on the shared machine falls on every case alike.
-  const samples: Record<string, { wall: number; cpu: number; code: number }[]> = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
-  for (let r = 0; r < runs; r++) for (const [name, args] of Object.entries(cases)) samples[name]?.push(once(args));
-  for (const [name, s] of Object.entries(samples)) {
-    result[name] = { medianWallMs: median(s.map((x) => x.wall)), medianCpuMs: median(s.map((x) => x.cpu)), exitCode: s[0]?.code };
-  }
-  console.log(JSON.stringify(result));
-} finally {
-  if (!process.env["KEEP"]) rmSync(work, { recursive: true, force: true }); else console.error(work);
+  return { inventory, state, node: 'node-3' };
 }

@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { interleaved, runNode, runSection, seconds, stats, type Sample, type Stats } from './measure.ts';
 import { kustomizationFile } from '../lib/render/yaml-emit.ts';
+import { writeDrainFleet } from './drain.ts';
 
 const CLI = fileURLToPath(new URL('../bin/dvpc.js', import.meta.url));
 const FLOOR = fileURLToPath(new URL('./floor.mjs', import.meta.url));
@@ -116,6 +117,19 @@ export function writeNodeInventory(dir: string, n: number): void {
 }
 
 /** dvpc classes on a JSON inventory of many nodes (goal < 3 s, < 400 MiB). */
+/**
+ * `dvpc drain` of one node of a 2,000-VM, 100-node inventory, with the desired state (goal: under
+ * 2 s). One VM in 50 is on local storage, so the drain blocks on some (exit 1 is its answer).
+ */
+export function drainRow(work: string, vms: number, nodes: number, runs: number): RowResult {
+  const f = writeDrainFleet(join(work, `drain-${vms}`), vms, nodes);
+  const s = interleaved({ drain: () => runNode([CLI, 'drain', f.node, '--inventory', f.inventory, f.state, '--format', 'json'], { allowExit: [0, 1] }) }, runs).drain;
+  return {
+    id: `drain-${vms}`, title: `drain, ${vms.toLocaleString('en-US')} VMs on ${nodes} nodes`, measured: `dvpc drain: ${show(s)}`, against: '',
+    goal: '< 2 s', met: s.cpuMs < 2000, data: { drain: s },
+  };
+}
+
 export function classesRow(work: string, nodes: number, runs: number): RowResult {
   const dir = join(work, `nodes-${nodes}`);
   writeNodeInventory(dir, nodes);

@@ -7,7 +7,7 @@
  *
  * Flags:
  *   --quick        one cluster of 10,000 VMs only (no 50,000 or 100,000)
- *   --rows LIST    only these rows, comma-separated: synth, check, review, big, classes, startup, kustomize
+ *   --rows LIST    only these rows, comma-separated: synth, check, review, big, classes, drain, startup, kustomize
  *   --runs N       runs of each task (default 3; start-up tasks run 4 times as many)
  *   --scale F      multiply every size by F (the tests run a tiny benchmark with 0.01)
  *   --record       write the results to bench/results/latest.json (committed figures)
@@ -19,9 +19,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runSection } from './measure.ts';
-import { bigSynthRow, checkRow, classesRow, kustomizeRow, reviewRow, startupRows, synthRow, type Fleet, type RowResult } from './rows.ts';
+import { bigSynthRow, checkRow, classesRow, drainRow, kustomizeRow, reviewRow, startupRows, synthRow, type Fleet, type RowResult } from './rows.ts';
 
-export const ROWS = ['synth', 'check', 'review', 'big', 'classes', 'startup', 'kustomize'] as const;
+export const ROWS = ['synth', 'check', 'review', 'big', 'classes', 'drain', 'startup', 'kustomize'] as const;
 
 export interface BenchOptions {
   readonly quick: boolean;
@@ -99,6 +99,7 @@ export function runBench(o: BenchOptions, print: (line: string) => void): RowRes
       add([bigSynthRow({ n, work: dir, cluster: '', inventory: join(dir, 'inventory'), baseline: '', objects: 0 })]);
     }
     if (want('classes')) add([classesRow(work, size(10_000), o.runs)]);
+    if (want('drain')) add([drainRow(work, size(2_000), 100, o.runs)]);
     if (want('startup')) add(startupRows(work, o.runs * 4));
     if (want('kustomize')) add([kustomizeRow(fleet(sizes[sizes.length - 1] as number), fleet(size(1000)), o.runs)]);
   } finally {
