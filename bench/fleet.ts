@@ -105,7 +105,9 @@ export function writeInventory(dir: string, largestCluster = VMS_PER_CLUSTER): v
     status: { addresses: [{ type: 'InternalIP', address: `192.168.${Math.floor(i / 200)}.${(i % 200) + 10}` }], allocatable: { cpu: '512', memory: '2Ti' } },
   }));
   writeFileSync(join(dir, 'nodes.yaml'), emitDocuments([{ apiVersion: 'v1', kind: 'List', items } as { [k: string]: Json }]));
-  writeFileSync(join(dir, 'storage.yaml'), emitDocuments([{ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'fast', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } }, provisioner: 'csi.example' }]));
+  // Ceph RBD gives ReadWriteMany block volumes, as a production cluster's VM storage does: the VMs
+  // can live-migrate, so DVP504 has nothing to say (an unknown provisioner would flag every VM).
+  writeFileSync(join(dir, 'storage.yaml'), emitDocuments([{ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'fast', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } }, provisioner: 'rbd.csi.ceph.com' }]));
   writeFileSync(join(dir, 'nodegroups.yaml'), emitDocuments([{ apiVersion: 'deckhouse.io/v1', kind: 'NodeGroup', metadata: { name: 'worker' }, spec: { fencing: { mode: 'Watchdog' } } }]));
 }
 

@@ -23,6 +23,7 @@ export function checkMigration(model: ClusterModel): Diagnostic[] {
   // Group by class and the shared reasons, keeping dvpc's order of VMs.
   const groups = new Map<string, VmMigration[]>();
   for (const r of model.ofKind('VirtualMachine')) {
+    if (!analysis.mayBlock(r)) continue;
     const m = analysis.analyse(r);
     // A VM with no node at all is DVP206's; one that need not run blocks nothing it must.
     if (!m || !m.mustRun || m.nodes.length === 0 || m.blockers.length === 0) continue;

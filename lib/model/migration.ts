@@ -15,7 +15,7 @@ import { hostModels } from '../inventory/load.ts';
 import { isVmNode, placeClass, selectorMatches, type ClassPlacement } from './placement.ts';
 import { effectiveCoreFraction } from './sizing.ts';
 import { quantityBytes } from '../core/quantity.ts';
-import { predictVolumes, type VolumePrediction } from './storage-modes.ts';
+import { predictVolumes, type PredictedModes, type VolumePrediction } from './storage-modes.ts';
 import { editionOf, editionPhrase, type EditionInfo } from './edition.ts';
 
 /** runPolicy values under which the module keeps a VM running. */
@@ -157,16 +157,21 @@ function quote(names: readonly string[], limit = 4): string {
  */
 export class MigrationAnalysis {
   readonly edition: EditionInfo;
-  readonly volumes: ReadonlyMap<string, VolumePrediction>;
+  readonly volumes: ReadonlyMap<Resource, VolumePrediction>;
   /** The effective system-wide policy override, if the ModuleConfig sets a valid one. */
   readonly systemPolicy: string | undefined;
   private readonly placements = new Map<string, ClassPlacement>();
   private readonly attachments = new Map<string, { kind: string; name: string }[]>();
+  /** CE's rule, said the same way in every storage blocker. */
+  private readonly ceRule: string;
+  /** Per predicted modes (shared by the volumes of one class) and kind: how a blocker says it. */
+  private readonly storageWords = new Map<PredictedModes, Map<string, { on: string; shared: string }>>();
   /** Per class, for VMs that add no placement of their own: their nodes, domain and CPU blockers. */
   private readonly classLevel = new Map<string, { nodes: InventoryNode[]; domain: MigrationDomain; cpu: Blocker[] }>();
 
   constructor(readonly model: ClusterModel) {
     this.edition = editionOf(model);
+    this.ceRule = `${editionPhrase(this.edition)} live-migrates only VMs whose disks and images are all ReadWriteMany`;
     this.volumes = predictVolumes(model);
     const mc = model.moduleConfig()?.resource ?? model.inventory?.moduleConfig;
     const ann = (mc?.body['metadata'] as { annotations?: Record<string, unknown> } | undefined)?.annotations?.[SYSTEM_MIGRATION_POLICY];
@@ -194,6 +199,27 @@ export class MigrationAnalysis {
     return p;
   }
 
+  /**
+   * Whether a VM that must run may be kept from moving: a cheap first look that builds nothing, so
+   * that DVP504 analyses in full only the VMs a blocker may hold (a fleet's VMs mostly move).
+   * False means `analyse` would find no blocker on a VM that must run; true means look closer.
+   */
+  mayBlock(vm: Resource): boolean {
+    const spec = this.model.valid<{ spec: VmSpecShape }>(vm)?.spec;
+    if (!spec || !MUST_RUN.has(spec.runPolicy)) return false;
+    const cls = this.model.classes().get(spec.virtualMachineClassName);
+    if (!cls?.valid || ownPlacement(spec) || (spec.gpus?.length ?? 0) > 0) return true;
+    const level = this.classLevel.get(cls.name);
+    if (!level || level.cpu.length > 0 || this.attachments.has(`${vm.namespace}/${vm.name}`)) return true;
+    for (const b of spec.blockDeviceRefs) {
+      if (b.kind !== 'VirtualDisk' && b.kind !== 'VirtualImage') continue;
+      const r = b.name === undefined ? undefined : this.model.find(b.kind, vm.namespace, b.name);
+      const v = r ? this.volumes.get(r) : undefined;
+      if (v && v.modes.accessMode !== 'ReadWriteMany') return true;
+    }
+    return false;
+  }
+
   /** The VM's eligibility, or undefined when it does not fit its schema, its class is unknown, or there is no inventory. */
   analyse(vm: Resource): VmMigration | undefined {
     const spec = this.model.valid<{ spec: VmSpecShape }>(vm)?.spec;
@@ -212,8 +238,9 @@ export class MigrationAnalysis {
     }
     const { nodes, domain } = level;
     const notes: string[] = [];
-    const blockers = [...this.storageBlockers(vm, spec, notes), ...this.deviceBlockers(spec, notes), ...level.cpu];
-    const fraction = effectiveCoreFraction(cls.policies, spec.cpu.cores, spec.cpu.coreFraction);
+    const storage = this.storageBlockers(vm, spec, notes);
+    const devices = this.deviceBlockers(spec, notes);
+    const blockers = storage.length + devices.length === 0 ? level.cpu : [...storage, ...devices, ...level.cpu];
     const policy = this.systemPolicy ?? spec.liveMigrationPolicy ?? 'PreferSafe';
     if (policy === 'AlwaysForced' || policy === 'PreferForced') {
       notes.push(`liveMigrationPolicy ${policy}${this.systemPolicy ? ' (the ModuleConfig\'s system-migration-policy)' : ''}: AutoConverge throttles the guest's CPU until the copy converges`);
@@ -221,8 +248,14 @@ export class MigrationAnalysis {
     return {
       vm, spec, cls, placement, nodes, domain, blockers, notes,
       mustRun: MUST_RUN.has(spec.runPolicy),
-      cpuMilli: (BigInt(spec.cpu.cores) * 1000n * BigInt(fraction) + 99n) / 100n,
-      memory: quantityBytes(spec.memory.size) ?? 0n,
+      // What the VM requests matters to a drain's capacity only: computed when asked for.
+      get cpuMilli() {
+        const fraction = effectiveCoreFraction(cls.policies, spec.cpu.cores, spec.cpu.coreFraction);
+        return (BigInt(spec.cpu.cores) * 1000n * BigInt(fraction) + 99n) / 100n;
+      },
+      get memory() {
+        return quantityBytes(spec.memory.size) ?? 0n;
+      },
     };
   }
 
@@ -237,33 +270,39 @@ export class MigrationAnalysis {
   /** Disks and images on storage that is not ReadWriteMany: refused in CE, copied elsewhere (§2.2, §2.5). */
   private storageBlockers(vm: Resource, spec: VmSpecShape, notes: string[]): Blocker[] {
     const out: Blocker[] = [];
-    const refs: { kind: string; name: string; path: FieldPath }[] = [];
+    // Most VMs have every disk on ReadWriteMany storage: nothing is built for them but lookups.
     spec.blockDeviceRefs.forEach((b, i) => {
-      if (b.kind && b.name) refs.push({ kind: b.kind, name: b.name, path: ['spec', 'blockDeviceRefs', i] });
+      if (b.kind && b.name) this.storageBlocker(vm, b.kind, b.name, ['spec', 'blockDeviceRefs', i], out, notes);
     });
-    for (const a of this.attachments.get(`${vm.namespace}/${vm.name}`) ?? []) refs.push({ ...a, path: ['spec', 'blockDeviceRefs'] });
-    const ce = this.edition.edition === 'CE';
-    for (const ref of refs) {
-      if (ref.kind !== 'VirtualDisk' && ref.kind !== 'VirtualImage') continue;
-      const v = this.volumes.get(`${ref.kind}/${vm.namespace}/${ref.name}`);
-      if (!v || v.modes.accessMode === 'ReadWriteMany') continue;
-      const what = `${ref.kind === 'VirtualDisk' ? 'disk' : 'image'} "${ref.name}"`;
-      if (v.modes.accessMode === undefined) {
-        notes.push(`the access mode of ${what} is unknown (StorageClass ${v.storageClass.name ?? 'unresolved'} is not in the inventory)`);
-        continue;
-      }
-      const modes = `predicted ${v.modes.accessMode} (${v.modes.accessFrom}${v.modes.docsDiffer ? ' for an unknown provisioner' : ''})`;
-      const on = `on StorageClass "${v.storageClass.name}", ${modes}`;
-      if (ce) {
-        const rule = `${editionPhrase(this.edition)} live-migrates only VMs whose disks and images are all ReadWriteMany`;
-        out.push({ kind: 'storage', path: ref.path, message: `${what} is ${on}, and ${rule}`, shared: `a ${ref.kind === 'VirtualDisk' ? 'disk' : 'image'} ${on}, and ${rule}` });
-      } else if (ref.kind === 'VirtualDisk') {
-        notes.push(`${what} is ${v.modes.accessMode}: outside CE the module copies it to the target node during the move (slower; needs room on the storage)`);
-      } else {
-        notes.push(`${what} is ${v.modes.accessMode}: the module reports the VM as migratable with its disks moving, but never moves images; whether the migration then fails is an open question (UPSTREAM-MIGRATION §6.3)`);
-      }
-    }
+    for (const a of this.attachments.get(`${vm.namespace}/${vm.name}`) ?? []) this.storageBlocker(vm, a.kind, a.name, ['spec', 'blockDeviceRefs'], out, notes);
     return out;
+  }
+
+  private storageBlocker(vm: Resource, kind: string, name: string, path: FieldPath, out: Blocker[], notes: string[]): void {
+    if (kind !== 'VirtualDisk' && kind !== 'VirtualImage') return;
+    const r = this.model.find(kind, vm.namespace, name);
+    const v = r ? this.volumes.get(r) : undefined;
+    if (!v || v.modes.accessMode === 'ReadWriteMany') return;
+    const what = `${kind === 'VirtualDisk' ? 'disk' : 'image'} "${name}"`;
+    if (v.modes.accessMode === undefined) {
+      notes.push(`the access mode of ${what} is unknown (StorageClass ${v.storageClass.name ?? 'unresolved'} is not in the inventory)`);
+      return;
+    }
+    if (this.edition.edition === 'CE') {
+      let byKind = this.storageWords.get(v.modes);
+      if (!byKind) this.storageWords.set(v.modes, (byKind = new Map()));
+      let words = byKind.get(kind);
+      if (!words) {
+        const on = `on StorageClass "${v.storageClass.name}", predicted ${v.modes.accessMode} (${v.modes.accessFrom}${v.modes.docsDiffer ? ' for an unknown provisioner' : ''})`;
+        words = { on, shared: `a ${kind === 'VirtualDisk' ? 'disk' : 'image'} ${on}, and ${this.ceRule}` };
+        byKind.set(kind, words);
+      }
+      out.push({ kind: 'storage', path, message: `${what} is ${words.on}, and ${this.ceRule}`, shared: words.shared });
+    } else if (kind === 'VirtualDisk') {
+      notes.push(`${what} is ${v.modes.accessMode}: outside CE the module copies it to the target node during the move (slower; needs room on the storage)`);
+    } else {
+      notes.push(`${what} is ${v.modes.accessMode}: the module reports the VM as migratable with its disks moving, but never moves images; whether the migration then fails is an open question (UPSTREAM-MIGRATION §6.3)`);
+    }
   }
 
   private deviceBlockers(spec: VmSpecShape, notes: string[]): Blocker[] {

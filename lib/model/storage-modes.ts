@@ -150,23 +150,35 @@ function annotationsOf(r: Resource): Readonly<Record<string, unknown>> {
 }
 
 /**
- * Every VirtualDisk and PVC-backed VirtualImage of the model (those that fit their schema) with
- * its predicted modes, keyed by `Kind/namespace/name`.
+ * Every VirtualDisk and PVC-backed VirtualImage of the model (those that fit their schema, the
+ * first definition of each) with its predicted modes, keyed by the object.
  */
-export function predictVolumes(model: ClusterModel): Map<string, VolumePrediction> {
-  const out = new Map<string, VolumePrediction>();
+export function predictVolumes(model: ClusterModel): Map<Resource, VolumePrediction> {
+  const out = new Map<Resource, VolumePrediction>();
   const settings = model.settings()?.settings;
   const inv = model.inventory;
+  // A fleet has thousands of disks on a few StorageClasses: each class (and class annotation
+  // pair of the object) is resolved once.
+  const classes = new Map<string | undefined, ResolvedStorageClass>();
+  const modes = new Map<InventoryStorageClass | undefined, Map<string, PredictedModes>>();
   for (const kind of ['VirtualDisk', 'VirtualImage'] as const) {
     const policy = policyOf(settings, kind === 'VirtualDisk' ? 'disks' : 'images');
+    classes.clear();
     for (const r of model.ofKind(kind)) {
       const spec = model.valid<{ spec: VolumeSpec }>(r)?.spec;
       if (!spec || (kind === 'VirtualImage' && spec.storage === 'ContainerRegistry')) continue;
-      const key = `${kind}/${r.namespace ?? ''}/${r.name}`;
-      if (out.has(key)) continue;
-      const storageClass = resolveStorageClass(model, spec.persistentVolumeClaim?.storageClassName, policy);
+      if (model.firstDefinition(r) !== r) continue;
+      const named = spec.persistentVolumeClaim?.storageClassName;
+      let storageClass = classes.get(named);
+      if (!storageClass) classes.set(named, (storageClass = resolveStorageClass(model, named, policy)));
       const sc = storageClass.name === undefined ? undefined : inv?.storageClasses.get(storageClass.name);
-      out.set(key, { resource: r, storageClass, modes: predictModes(inv, sc, annotationsOf(r)) });
+      const own = annotationsOf(r);
+      const key = `${String(own[ACCESS_MODE_ANNOTATION] ?? '')}\u0000${String(own[VOLUME_MODE_ANNOTATION] ?? '')}`;
+      let byAnnotations = modes.get(sc);
+      if (!byAnnotations) modes.set(sc, (byAnnotations = new Map()));
+      let predicted = byAnnotations.get(key);
+      if (!predicted) byAnnotations.set(key, (predicted = predictModes(inv, sc, own)));
+      out.set(r, { resource: r, storageClass, modes: predicted });
     }
   }
   return out;
