@@ -3,6 +3,14 @@
 // TypeScript is compiled only for the user's app, by `dvpc synth`, never for dvpc itself.
 // DVPC_DEBUG=1 shows the stack of an internal error, mapped to dvpc's TypeScript sources.
 if (process.env.DVPC_DEBUG) process.setSourceMapsEnabled(true);
+// A reader that stops early (`dvpc check ... | head`) closes the pipe: that ends the run quietly,
+// as it does for any command-line tool, instead of an unhandled EPIPE with a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e) => {
+    if (e && e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
 let cli;
 try {
   cli = await import('../build/cli/main.js');

@@ -16,8 +16,8 @@ import { problemsIn } from './constructs/base.ts';
 import { compileCluster, newPhases, type Baseline, type SynthPhases } from './constructs/compile.ts';
 import { gitopsFiles } from './render/gitops.ts';
 import { outputPathInRepository } from './render/gitops-source.ts';
-import { DvpcError } from './core/errors.ts';
-import { writeTreeAtomically, type FileTree, type WriterFs } from './render/write.ts';
+import { DvpcError, UsageError } from './core/errors.ts';
+import { outputFolderProblem, writeTreeAtomically, type FileTree, type WriterFs } from './render/write.ts';
 import type { Report } from './check/index.ts';
 import { loadInventory } from './inventory/load.ts';
 import type { ClusterModel } from './model/cluster-model.ts';
@@ -123,6 +123,9 @@ export function clustersOf(app: App): Cluster[] {
 /** Renders every cluster of the app, checks each, and writes the output only when no error remains. */
 export function synthesize(app: App, options: SynthOptions = {}): SynthResult {
   const outdir = options.outdir ?? process.env['CDK8S_OUTDIR'] ?? 'dist';
+  // Refused before any work: the swap would replace the whole folder.
+  const refused = options.dryRun ? undefined : outputFolderProblem(outdir);
+  if (refused) throw new UsageError(`${refused}; choose a new or empty folder, or remove what is not dvpc's from it`);
   const shown = displayPath(outdir);
   const all = new Map<string, string>();
   const clusters: ClusterResult[] = [];
@@ -150,7 +153,6 @@ export function synthesize(app: App, options: SynthOptions = {}): SynthResult {
       if (list) list.push(m[2] as string);
       else folders.set(m[1] as string, [m[2] as string]);
     }
-    if (folders.has('gitops')) throw new DvpcError('DVP004', 'a cluster is named "gitops", the folder of the GitOps hand-off', 'rename the cluster', handoff.node.path);
     for (const [k, v] of gitopsFiles(handoff.props, folders, outputPathInRepository(outdir), references)) all.set(k, v);
   }
   const appDiagnostics = problemsIn(app, undefined).map(constructDiagnostic);

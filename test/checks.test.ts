@@ -55,7 +55,7 @@ const cases: Case[] = [
   // Schema and form
   { code: 'DVP002', name: 'an unknown field', bad: edit('    cores: 2\n', '    cores: 2\n    sockets: 2\n'), at: 'sockets: 2', path: 'spec.cpu.sockets', resource: 'VirtualMachine/apps/web' },
   { code: 'DVP002', name: 'a CEL rule (Host with discovery)', bad: edit('    type: Discovery\n', '    type: Host\n'), at: '  cpu:\n'.trim(), path: 'spec.cpu', resource: 'VirtualMachineClass/std' },
-  { code: 'DVP002', name: 'an unserved version', bad: edit('apiVersion: virtualization.deckhouse.io/v1alpha2\nkind: VirtualDisk', 'apiVersion: virtualization.deckhouse.io/v1alpha3\nkind: VirtualDisk'), at: 'apiVersion: virtualization.deckhouse.io/v1alpha3', path: 'apiVersion' },
+  { code: 'DVP007', name: 'a version of a kind dvpc does not model', bad: edit('apiVersion: virtualization.deckhouse.io/v1alpha2\nkind: VirtualDisk', 'apiVersion: virtualization.deckhouse.io/v1alpha3\nkind: VirtualDisk'), at: 'apiVersion: virtualization.deckhouse.io/v1alpha3', path: 'apiVersion', severity: 'warning' },
   { code: 'DVP003', name: 'a class named like the seed (cpuX)', bad: edit('  name: std\n', '  name: cpuX\n').replace('virtualMachineClassName: std', 'virtualMachineClassName: cpuX'), at: 'name: cpuX', path: 'metadata.name', resource: 'VirtualMachineClass/cpuX' },
   { code: 'DVP003', name: 'a dot in a disk name', bad: BASE.replaceAll('web-root', 'web.root'), good: BASE.replaceAll('web-root', 'web-root2'), at: 'name: web.root', path: 'metadata.name' },
   { code: 'DVP003', name: 'a kubevirt.io label on a VM', bad: edit('  name: web\n  namespace: apps\n', '  name: web\n  namespace: apps\n  labels:\n    vm.kubevirt.io/name: web\n'), at: 'vm.kubevirt.io/name', path: 'metadata.labels.vm.kubevirt.io/name' },
@@ -143,6 +143,19 @@ describe('every code fires on its minimal input and not on the nearest correct o
     expect(hit?.hint.length).toBeGreaterThan(5);
     const good = checkFiles({ 'state.yaml': c.good ?? BASE }, opts);
     expect(good.codes(), JSON.stringify(good.diagnostics, null, 1)).not.toContain(c.code);
+  });
+});
+
+describe('a specific code replaces the general DVP002 (SPEC §6)', () => {
+  it('17 block devices in a VM\'s own list are DVP406, and the VM is still checked', () => {
+    const images = Array.from({ length: 16 }, (_, i) => `apiVersion: virtualization.deckhouse.io/v1alpha2\nkind: ClusterVirtualImage\nmetadata:\n  name: img-${i}\nspec:\n  dataSource:\n    type: Upload`);
+    const refs = Array.from({ length: 16 }, (_, i) => `    - kind: ClusterVirtualImage\n      name: img-${i}`).join('\n');
+    const bad = withDocs(...images).replace('      name: web-root\n  virtualMachineIPAddressName', `      name: web-root\n${refs}\n  virtualMachineIPAddressName`);
+    const run = checkFiles({ 'state.yaml': bad });
+    expect(run.codes()).toEqual(['DVP406']);
+    expect(run.diagnostics[0]).toMatchObject({ resource: 'VirtualMachine/apps/web', path: 'spec.blockDeviceRefs', message: expect.stringMatching(/17 block devices/) });
+    // With one of them gone, nothing: the nearest correct input.
+    expect(checkFiles({ 'state.yaml': bad.replace('    - kind: ClusterVirtualImage\n      name: img-15\n', '') }).codes()).toEqual([]);
   });
 });
 

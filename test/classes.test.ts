@@ -100,6 +100,24 @@ describe('dvpc classes on the lab inventory', () => {
   it('exits 2 without --inventory', async () => {
     expect(await main(['classes'], capture().io)).toBe(2);
   });
+
+  it('refuses to emit a class the module would leave Pending, and says when there is no VM node at all (DVP206, exit 1)', async () => {
+    const dir = tempDir();
+    try {
+      // A VM node without CPU feature labels: Discovery would find no common feature.
+      writeFileSync(join(dir, 'nodes.yaml'), 'apiVersion: v1\nkind: Node\nmetadata:\n  name: bare\n  labels:\n    virtualization.deckhouse.io/kvm-enabled: "true"\n    host-model-cpu.node.virtualization.deckhouse.io/Foo: "true"\n');
+      const t = capture();
+      expect(await main(['classes', '--inventory', dir], t.io)).toBe(1);
+      expect(t.err()).toMatch(/DVP206 cannot derive class universal: class "universal" would discover no CPU feature/);
+      // No node that can run VMs: nothing to derive, and it says so.
+      writeFileSync(join(dir, 'nodes.yaml'), 'apiVersion: v1\nkind: Node\nmetadata:\n  name: cp\n  labels:\n    virtualization.deckhouse.io/kvm-enabled: "true"\nspec:\n  taints:\n  - key: node-role.kubernetes.io/control-plane\n    effect: NoSchedule\n');
+      const u = capture();
+      expect(await main(['classes', '--inventory', dir], u.io)).toBe(1);
+      expect(u.err()).toMatch(/DVP206 cannot derive: none of the inventory's 1 node\(s\) can run VMs/);
+    } finally {
+      cleanup(dir);
+    }
+  });
 });
 
 const CLASS = (name: string, spec: string) => `apiVersion: virtualization.deckhouse.io/v1alpha3\nkind: VirtualMachineClass\nmetadata:\n  name: ${name}\nspec:\n${spec}`;

@@ -7,16 +7,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { main } from '../lib/cli/main.ts';
-import { BIN, dvpc, REPO } from './run-cli.ts';
+import { BIN, dvpc, dvpcHere as cli, REPO } from './run-cli.ts';
 import { cleanup, tempDir } from './helpers.ts';
 
-async function cli(args: string[]): Promise<{ status: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const status = await main(args, { out: (s) => void out.push(s), err: (s) => void err.push(s), colour: false });
-  return { status, out: out.join(''), err: err.join('') };
-}
 
 /** The commands `dvpc --help` lists. */
 async function commands(): Promise<string[]> {
@@ -34,7 +27,7 @@ describe('dvpc COMMAND --help', () => {
     for (const name of await commands()) {
       for (const args of [[name, '--help'], [name, '-h'], ['help', name]]) {
         const r = await cli(args);
-        expect(r.status, args.join(' ')).toBe(0);
+        expect(r.code, args.join(' ')).toBe(0);
         expect(r.err, args.join(' ')).toBe('');
         expect(r.out, args.join(' ')).toMatch(new RegExp(`^Usage: dvpc ${name}\\b[^\\n]*\\n[\\s\\S]*\\nExit codes: `));
       }
@@ -51,7 +44,7 @@ describe('dvpc classes --format json', () => {
     const args = ['classes', '--inventory', 'stacks/lab/inventory', '--group-by', 'group'];
     const json = await cli([...args, '--format', 'json']);
     const yaml = await cli(args);
-    expect(json.status).toBe(0);
+    expect(json.code).toBe(0);
     const list = JSON.parse(json.out) as { kind: string; items: { kind: string; metadata: { name: string } }[] };
     expect(list.kind).toBe('List');
     expect(list.items.map((c) => c.metadata.name)).toEqual(['universal', 'blue', 'green']);
@@ -88,5 +81,27 @@ describe('progress of a long run', () => {
     } finally {
       cleanup(out);
     }
+  });
+});
+
+describe('the built command line (commands bundled as the package ships them)', () => {
+  it('answers every command\'s --help, and prints SARIF for check, from the build', async () => {
+    for (const name of await commands()) {
+      const r = dvpc([name, '--help']);
+      expect(r.status, `${name} --help: ${r.stderr}`).toBe(0);
+      expect(r.stdout).toMatch(new RegExp(`^Usage: dvpc ${name}\\b`));
+    }
+    // The SARIF tool block reads the package's version: a bundled command finds package.json too.
+    const sarif = dvpc(['check', join('dist', 'lab'), '--format', 'sarif']);
+    expect(sarif.stderr).toBe('');
+    expect(sarif.status).toBe(0);
+    const log = JSON.parse(sarif.stdout) as { runs: { tool: { driver: { version: string } } }[] };
+    expect(log.runs[0]?.tool.driver.version).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('ends quietly when the reader closes the pipe early (dvpc ... | head)', () => {
+    const r = spawnSync('bash', ['-c', `node ${JSON.stringify(BIN)} check dist --format sarif | head -c 20 >/dev/null; echo "status \${PIPESTATUS[0]}" >&2`], { cwd: REPO, encoding: 'utf8' });
+    expect(r.stderr).not.toMatch(/EPIPE|\n\s+at /);
+    expect(r.stderr).toMatch(/^status [01]\n$/);
   });
 });

@@ -247,3 +247,11 @@ describe('VirtualDisk, VirtualMachineIPAddress and Project', () => {
     expect(problems(app)).toContainEqual(expect.objectContaining({ code: 'DVP305', constructPath: 'test/empty', resource: 'VirtualDisk/default/empty' }));
   });
 });
+
+describe('Cluster', () => {
+  it('refuses the name "gitops", which dvpc check reads as the hand-off folder', () => {
+    const { app } = testCluster('gitops');
+    expect(problems(app)).toContainEqual(expect.objectContaining({ code: 'DVP003', constructPath: 'gitops', path: 'name', message: expect.stringMatching(/"gitops" is reserved/) }));
+    expect(problems(testCluster('prod').app)).toEqual([]);
+  });
+});

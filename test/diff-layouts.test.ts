@@ -15,6 +15,7 @@ import { checkClusters, checkPaths } from '../lib/front/check-paths.ts';
 import { emitDocuments } from '../lib/render/yaml-emit.ts';
 import type { Json } from '../lib/core/json.ts';
 import { cleanup, tempDir, captureIo } from './helpers.ts';
+import { dvpcHere } from './run-cli.ts';
 
 const root = tempDir();
 afterAll(() => cleanup(root));
@@ -109,6 +110,28 @@ describe('dvpc diff matches objects by identity within a cluster, in every layou
       expect(all.map((d) => [d.code, d.resource, d.severity])).toEqual([['DVP603', 'VirtualDisk/db/db-01-data', 'error']]);
       expect(json.clusters.flatMap((c) => c.changes).map((c) => [c.change, c.resource])).toEqual([['changed', 'VirtualDisk/db/db-01-data']]);
     }
+  });
+
+  it('reads the desired state from standard input (- as PATH) as one cluster', async () => {
+    const base = clusterCopy(join(fresh(), 'prod'));
+    const want = flatCopy(join(fresh(), 'piped'));
+    shrink(want);
+    const text = files(want).map((f) => readFileSync(f, 'utf8')).join('---\n');
+    const r = await dvpcHere(['diff', '--baseline', base, '-', '--format', 'json'], text);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(1);
+    const json = JSON.parse(r.out) as DiffJson;
+    expect(json.clusters.flatMap((c) => c.diagnostics).map((d) => [d.code, d.resource])).toEqual([['DVP603', 'VirtualDisk/db/db-01-data']]);
+  });
+
+  it('is a usage error (exit 2) to give both --baseline and --baseline-ref, or neither', async () => {
+    const base = clusterCopy(join(fresh(), 'prod'));
+    for (const command of ['diff', 'check']) {
+      const both = await dvpcHere([command, '--baseline', base, '--baseline-ref', 'HEAD', base]);
+      expect(both.code).toBe(2);
+      expect(both.err).toMatch(/not both/);
+    }
+    expect((await dvpcHere(['diff', base])).err).toMatch(/needs --baseline PATH or --baseline-ref REF/);
   });
 
   it('pairs the clusters of two roots by name, and a cluster gone from the desired root is all removed', async () => {

@@ -261,6 +261,24 @@ describe('usage', () => {
     expect((await cli(['drain', 'w1', '--inventory', inv, '--format', 'sarif'])).code).toBe(2);
     expect((await cli(['drain', '--help'])).out).toMatch(/^Usage: dvpc drain NODE\.\.\. --inventory DIR/);
   });
+  it('reads the desired state from standard input given as -', async () => {
+    const vms: LiveVm[] = [{ name: 'a', namespace: 'apps', node: 'w1', cls: 'std' }];
+    const live = inventory(WORKERS, vms);
+    const text = readFileSync(join(desired(vms, STD), 'state.yaml'), 'utf8');
+    const r = await cli(['drain', 'w1', '--inventory', live, '-', '--format', 'json'], text);
+    expect(r.err).toBe('');
+    const plan = JSON.parse(r.out) as Plan;
+    expect(plan.vms.map((v) => [v.vm, v.outcome])).toEqual([['apps/a', 'migrates']]);
+  });
+  it('is a usage error for PATHs that hold several clusters: a drain is of one cluster', async () => {
+    const two = writeFiles(join(root, 'two-clusters'), {
+      'prod/cluster/kustomization.yaml': 'resources: []\n',
+      'stage/cluster/kustomization.yaml': 'resources: []\n',
+    });
+    const r = await cli(['drain', 'w1', '--inventory', inv, two]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/hold 2 clusters \(prod, stage\).*give that cluster's folder/);
+  });
   it('reads a file that is not YAML as DVP001 and exits 1, without a stack trace', async () => {
     const bad = writeFiles(join(root, 'bad'), { 'broken.yaml': 'kind: [\n' });
     const r = await cli(['drain', 'w1', '--inventory', inv, bad]);

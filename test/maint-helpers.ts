@@ -3,9 +3,9 @@
  * the tests use to compute what they expect from those files without calling dvpc's code.
  */
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { main } from '../lib/cli/main.ts';
+import { dvpcHere } from './run-cli.ts';
 
 export interface NodeSpec {
   name: string;
@@ -106,7 +106,10 @@ ${(v.disks ?? [`${v.name}-root`]).map((d) => `    - kind: VirtualDisk\n      nam
 
 export function writeFiles(dir: string, files: Record<string, string>): string {
   mkdirSync(dir, { recursive: true });
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
   return dir;
 }
 
@@ -126,9 +129,5 @@ export function objectsIn(dir: string): Record<string, unknown>[] {
 }
 
 /** Runs the command line, capturing what it prints. */
-export async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, { out: (s) => void out.push(s), err: (s) => void err.push(s), colour: false });
-  return { code, out: out.join(''), err: err.join('') };
-}
+/** The command line in this process. */
+export const cli = dvpcHere;

@@ -194,6 +194,13 @@ describe('rendering dvpc objects directly keeps cdk8s escape hatches', () => {
     expect(meta(ApiObject.of(secret).toJson() as Obj)['annotations']).toEqual({ 'argocd.argoproj.io/sync-wave': '1' });
   });
 
+  it('writes no namespace on a cluster-scoped kind, whatever library made it (SPEC §4)', () => {
+    const { app, cluster } = testCluster();
+    new ApiObject(new Project(cluster, 'p'), 'cls', { apiVersion: 'virtualization.deckhouse.io/v1alpha3', kind: 'VirtualMachineClass', metadata: { name: 'raw', namespace: 'oops' }, spec: { cpu: { type: 'Host' } } });
+    const objects = render(app).objects;
+    expect(meta(find(objects, 'VirtualMachineClass', 'raw'))).toEqual({ name: 'raw', annotations: { 'argocd.argoproj.io/sync-wave': '0' } });
+  });
+
   it('gives an object created after a render its annotations too', () => {
     const { cluster, disk } = (() => {
       const s = testCluster();

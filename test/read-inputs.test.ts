@@ -128,7 +128,7 @@ describe('JSON', () => {
   it('reads a JSON inventory of 10,000 nodes', async () => {
     const inv = join(root, 'json-inventory');
     mkdirSync(inv);
-    const items = Array.from({ length: 10_000 }, (_, i) => ({ apiVersion: 'v1', kind: 'Node', metadata: { name: `node-${i}`, labels: { 'virtualization.deckhouse.io/kvm-enabled': 'true', [`host-model-cpu.node.virtualization.deckhouse.io/Model${i % 3}`]: 'true' } }, status: { allocatable: { cpu: '64', memory: '256Gi' } } }));
+    const items = Array.from({ length: 10_000 }, (_, i) => ({ apiVersion: 'v1', kind: 'Node', metadata: { name: `node-${i}`, labels: { 'virtualization.deckhouse.io/kvm-enabled': 'true', [`host-model-cpu.node.virtualization.deckhouse.io/Model${i % 3}`]: 'true', 'cpu-feature.node.virtualization.deckhouse.io/sse4_2': 'true' } }, status: { allocatable: { cpu: '64', memory: '256Gi' } } }));
     writeFileSync(join(inv, 'nodes.json'), JSON.stringify({ apiVersion: 'v1', kind: 'List', items }, null, 4));
     const loaded = loadInventory(inv);
     expect(loaded.diagnostics).toEqual([]);

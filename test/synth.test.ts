@@ -1,6 +1,6 @@
 /** The synth pipeline: golden output, determinism, the atomic swap, and the command line. */
 import { describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App } from 'cdk8s';
 import fleet from '../stacks/main.ts';
@@ -82,15 +82,16 @@ describe('determinism', () => {
 describe('atomic output', () => {
   function seeded(): string {
     const out = join(scratch(), 'dist');
-    mkdirSync(join(out, 'old'), { recursive: true });
-    writeFileSync(join(out, 'old', 'marker.yaml'), 'kept: true\n');
+    // A cluster that an earlier synth rendered, since removed from the stacks.
+    mkdirSync(join(out, 'old', 'cluster'), { recursive: true });
+    writeFileSync(join(out, 'old', 'cluster', 'marker.yaml'), 'kept: true\n');
     return out;
   }
 
   it('leaves dist/ as it was when a synth throws midway', () => {
     const out = seeded();
     expect(() => synthesize(fleet(), { outdir: out, beforeSwap: () => { throw new Error('interrupted'); } })).toThrow('interrupted');
-    expect(readTree(out)).toEqual(new Map([['old/marker.yaml', 'kept: true\n']]));
+    expect(readTree(out)).toEqual(new Map([['old/cluster/marker.yaml', 'kept: true\n']]));
     expect(readTree(join(out, '..')).size).toBe(1); // no staging folder left behind
   });
 
@@ -103,7 +104,7 @@ describe('atomic output', () => {
     const result = synthesize(app, { outdir: out });
     expect(result.errors).toBeGreaterThan(0);
     expect(result.written).toBe(false);
-    expect(readTree(out)).toEqual(new Map([['old/marker.yaml', 'kept: true\n']]));
+    expect(readTree(out)).toEqual(new Map([['old/cluster/marker.yaml', 'kept: true\n']]));
   });
 
   it('replaces the whole tree, so removed objects disappear', () => {
@@ -151,5 +152,32 @@ describe('dvpc synth on the command line', () => {
     expect(t.out.join('')).toMatch(/error   DVP003  VirtualMachineClass\/cpuX metadata.name: "cpuX" is not a DNS-1123 subdomain/);
     expect(t.out.join('')).toMatch(/construct: c\/cpuX/);
     expect(existsSync(join(dir, 'out'))).toBe(false);
+  });
+});
+
+describe('the output folder a synth may replace', () => {
+  const scratchDir = scratchDirs();
+
+  it('refuses a folder that holds more than dvpc output, a file, or the working directory, and touches nothing', () => {
+    const repo = scratchDir();
+    writeFileSync(join(repo, 'package.json'), '{}\n');
+    mkdirSync(join(repo, 'stacks'));
+    const cwd = process.cwd();
+    try {
+      process.chdir(repo);
+      // `--outdir .` would replace the repository with the rendered clusters.
+      expect(() => synthesize(smallCluster([0]), { outdir: '.' })).toThrow(/holds the working directory/);
+      expect(() => synthesize(smallCluster([0]), { outdir: '..' })).toThrow(/holds the working directory/);
+    } finally {
+      process.chdir(cwd);
+    }
+    expect(() => synthesize(smallCluster([0]), { outdir: join(repo, 'package.json') })).toThrow(/is a file, not a folder/);
+    expect(() => synthesize(smallCluster([0]), { outdir: repo })).toThrow(/holds "package.json", which is not dvpc's output/);
+    expect(readdirSync(repo).sort()).toEqual(['package.json', 'stacks']);
+    // A folder of dvpc's output, or an empty one, is replaced.
+    const out = join(repo, 'out');
+    mkdirSync(out);
+    expect(synthesize(smallCluster([0]), { outdir: out }).written).toBe(true);
+    expect(synthesize(smallCluster([1]), { outdir: out }).written).toBe(true);
   });
 });

@@ -12,8 +12,7 @@ import { Cluster } from '../lib/constructs/cluster.ts';
 import { SetupError } from '../lib/core/errors.ts';
 import { parseTscOutput } from '../lib/cli/typecheck.ts';
 import { stackFrames, userLocation } from '../lib/core/source.ts';
-import { main } from '../lib/cli/main.ts';
-import { appFolder, REPO, type Ran } from './run-cli.ts';
+import { appFolder, dvpcHere, REPO, type Ran } from './run-cli.ts';
 import { cleanup } from './helpers.ts';
 
 const apps = appFolder();
@@ -25,10 +24,8 @@ afterAll(() => {
 
 /** The command line, in this process (the build's command line is tested end to end in package.test.ts). */
 async function dvpc(args: string[]): Promise<Ran> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const status = await main(args, { out: (s) => void out.push(s), err: (s) => void err.push(s), colour: false });
-  return { status, stdout: out.join(''), stderr: err.join('') };
+  const r = await dvpcHere(args);
+  return { status: r.code, stdout: r.out, stderr: r.err };
 }
 
 const NAMES = ['Cluster', 'DataSource', 'Project', 'VirtualDisk', 'VirtualImage', 'VirtualMachine'];

@@ -64,7 +64,10 @@ function checkEnvelope(r: Resource): Diagnostic[] {
     return [diagnose('DVP007', r, ['kind'], `kind ${r.kind} of ${r.apiVersion} is not a kind dvpc models, so it is not checked${near ? ` (did you mean ${near}?)` : ''}`, near ? `if it is a typo, write ${near}; otherwise check this object by other means` : 'check this object by other means, or update dvpc if the module has a new kind')];
   }
   if (!servedVersions(r.kind).includes(version)) {
-    return [diagnose('DVP002', r, ['apiVersion'], `${r.kind} is not served at ${version}`, `use ${servedVersions(r.kind).map((v) => `virtualization.deckhouse.io/${v}`).join(' or ')}`)];
+    // A version dvpc does not model (SPEC §6 DVP007): a typo, or a version of a newer module.
+    // Not an error dvpc can prove: it is not checked, and the API server decides.
+    const served = servedVersions(r.kind).map((v) => `virtualization.deckhouse.io/${v}`).join(' or ');
+    return [diagnose('DVP007', r, ['apiVersion'], `dvpc does not model ${r.kind} at version ${excerpt(version)} (the module it knows serves ${served}), so it is not checked`, `write ${served}; if your module serves this version, check the object by other means or update dvpc`)];
   }
   if (!schemaFor(r.apiVersion, r.kind)) {
     return [diagnose('DVP007', r, ['apiVersion'], `dvpc does not model ${r.kind} at ${r.apiVersion}, so it is not checked`, 'check this object by other means')];

@@ -297,6 +297,16 @@ export function deriveClasses(inv: Inventory, options: DeriveOptions = {}): Deri
     }
     make(name, value, g.nodes, g.seed);
   }
+  // What the module would compute for each derived class: a class whose pool shares no CPU
+  // feature, or that no node can take, stays Pending with every VM of it (DVP206).
+  for (const c of classes) {
+    if (c.origin !== 'derived') continue;
+    if (c.features.length === 0) problems.push({ code: 'DVP206', className: c.name, message: `class "${c.name}" would discover no CPU feature: no cpu-feature label is on every node of its pool (${excerpt(c.nodes.map((n) => n.name))}); the module leaves such a class Pending`, hint: 'check that the module\'s node agent runs on these nodes and labels their CPU features, then capture the inventory again' });
+    else if (c.available.length === 0) problems.push({ code: 'DVP206', className: c.name, message: `no node carries every feature class "${c.name}" would discover; the module leaves it Pending`, hint: 'group the nodes by CPU model, so that each class discovers what its nodes share' });
+  }
+  if (vmNodes.length === 0) {
+    problems.push({ code: 'DVP206', message: inv.nodes.length === 0 ? 'the inventory holds no Node: there is nothing to derive classes from' : `none of the inventory's ${inv.nodes.length} node(s) can run VMs (no kvm-enabled node without a NoSchedule or NoExecute taint, or all cordoned)`, hint: 'capture the inventory of the cluster (dvpc inventory capture), with its worker nodes' });
+  }
   return { classes, problems, kvmLabelled: labelled, groupBy };
 }
 

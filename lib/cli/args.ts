@@ -88,3 +88,19 @@ export function editionFlag(values: Flags): 'CE' | 'EE' | undefined {
   if (e !== 'CE' && e !== 'EE') throw new UsageError(`--edition must be CE or EE, not "${v}" (every edition other than CE migrates like EE)`);
   return e;
 }
+
+/** `--baseline PATH` or `--baseline-ref REF` (one previous state, never both); a PATH must exist. */
+export function baselineFlags(values: Flags): { baseline: string | undefined; baselineRef: string | undefined } {
+  const baseline = stringFlag(values, 'baseline');
+  const baselineRef = stringFlag(values, 'baseline-ref');
+  if (baseline !== undefined && baselineRef !== undefined) throw new UsageError('give --baseline PATH or --baseline-ref REF, not both: there is one previous state');
+  if (baseline !== undefined) mustExist(baseline, 'baseline');
+  return { baseline, baselineRef };
+}
+
+/** PATHs that must exist, `-` (standard input) being one at most. */
+export function inputPaths(paths: readonly string[], io: Io): void {
+  if (paths.filter((p) => p === '-').length > 1) throw new UsageError('- (standard input) can be given once');
+  if (paths.includes('-') && !io.stdin) throw new UsageError('standard input is not available');
+  for (const p of paths) if (p !== '-') mustExist(p, 'PATH');
+}

@@ -81,6 +81,10 @@ export class Cluster extends Chart implements IObjectRenderer {
     this.clusterName = props.name ?? id;
     if (!DNS1123_LABEL.test(this.clusterName)) {
       reportProblem(this, new DvpcError('DVP003', `cluster name "${this.clusterName}" is not a DNS-1123 label`, 'use lower-case letters, digits and "-"', this.node.path, 'name'));
+    } else if (this.clusterName === 'gitops') {
+      // dist/gitops/ is the hand-off's folder: dvpc check reads a top folder of that name as hand-off
+      // objects, so a cluster there would be checked as the wrong thing, with or without a GitOps construct.
+      reportProblem(this, new DvpcError('DVP003', 'cluster name "gitops" is reserved: dist/gitops/ holds the GitOps hand-off', 'give the cluster another name', this.node.path, 'name'));
     }
     this.defaultNamespace = props.defaultNamespace ?? 'default';
     this.edition = props.edition;

@@ -89,6 +89,8 @@ export function annotate(o: RawObject, a: Additions, share = false): JsonObject 
   const needsWave = a.wave !== undefined;
   let meta = asObject(body['metadata']);
   const needsNamespace = o.namespace !== undefined && meta?.['namespace'] === undefined;
+  // A cluster-scoped object never carries a namespace (SPEC §4); the API server would drop it too.
+  if (o.namespace === undefined && meta !== undefined && 'namespace' in meta) delete meta['namespace'];
   if (!needsWave && !a.keep && !needsNamespace) return body;
   if (meta === undefined) {
     // A metadata that is not a mapping stays as written, for the checker to report.

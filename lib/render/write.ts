@@ -13,7 +13,7 @@
  * folder is refused (a second guard; layout.ts validates what becomes a path).
  */
 import * as nodeFs from 'node:fs';
-import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 
 /** Files by path relative to the output folder ('/' separators). */
 export type FileTree = ReadonlyMap<string, string>;
@@ -70,6 +70,28 @@ function inside(root: string, rel: string): string {
   const abs = resolve(root, rel);
   if (!abs.startsWith(`${root}${sep}`)) throw new UnsafeOutputPathError(rel, 'it resolves outside the output folder');
   return abs;
+}
+
+/** What a folder of dvpc's output holds: cluster folders (cluster/, namespaces/) and the GitOps hand-off. */
+const OUTPUT_ENTRIES = new Set(['cluster', 'namespaces', 'argocd', 'flux', 'kustomization.yaml']);
+
+/**
+ * Why `outdir` may not be replaced by a synth, or undefined when it may: the swap replaces the
+ * whole folder, so it must be new, empty, or hold dvpc's output and nothing else. A mistyped
+ * `--outdir .` must never take the repository with it.
+ */
+export function outputFolderProblem(outdir: string): string | undefined {
+  const target = resolve(outdir);
+  const cwd = resolve(process.cwd());
+  if (target === cwd || !relative(target, cwd).startsWith('..')) return `the output folder ${outdir} holds the working directory`;
+  if (!nodeFs.existsSync(target)) return undefined;
+  if (!nodeFs.statSync(target).isDirectory()) return `the output folder ${outdir} is a file, not a folder`;
+  for (const entry of nodeFs.readdirSync(target)) {
+    const path = join(target, entry);
+    const foreign = !nodeFs.lstatSync(path).isDirectory() || nodeFs.readdirSync(path).some((inner) => !OUTPUT_ENTRIES.has(inner));
+    if (foreign) return `the output folder ${outdir} holds ${JSON.stringify(entry.slice(0, 80))}, which is not dvpc's output (cluster folders and gitops/): synth replaces the whole folder`;
+  }
+  return undefined;
 }
 
 function siblings(outdir: string): { parent: string; base: string; target: string; journal: string } {

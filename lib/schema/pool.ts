@@ -53,11 +53,12 @@ export const poolVmSpec = z.strictObject({
     coreFraction: z.string().regex(CORE_FRACTION, "must be 'Auto' or a percentage from 1% to 100%").optional(),
   }),
   memory: z.strictObject({ size: quantity }),
+  /** The CRD allows 16; more is DVP406 (counted with the attachments), not DVP002 (SPEC §6). */
   blockDeviceRefs: z.array(z.strictObject({
     kind: z.enum(BLOCK_DEVICE_KINDS),
     name: z.string(),
     bootOrder: z.number().int().min(1).optional(),
-  })).min(1).max(16),
+  })).min(1),
   provisioning: templateProvisioning.optional(),
   runPolicy: z.enum(RUN_POLICIES).default('AlwaysOnUnlessStoppedManually'),
   virtualMachineIPAddressName: z.string().optional(),

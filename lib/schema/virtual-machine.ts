@@ -106,7 +106,8 @@ export const virtualMachineSpec = z.strictObject({
     coreFraction: z.string().regex(CORE_FRACTION, "must be 'Auto' or a percentage from 1% to 100%").optional(),
   }),
   memory: z.strictObject({ size: quantityString }),
-  blockDeviceRefs: z.array(blockDeviceRef).min(1).max(16),
+  /** The CRD allows 16; more is DVP406 (counted with the attachments), not DVP002 (SPEC §6). */
+  blockDeviceRefs: z.array(blockDeviceRef).min(1),
   provisioning: provisioning.optional(),
   runPolicy: z.enum(RUN_POLICIES).default('AlwaysOnUnlessStoppedManually'),
   virtualMachineIPAddressName: z.string().min(1).optional(),

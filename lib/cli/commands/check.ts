@@ -3,7 +3,7 @@ import { UsageError } from '../../core/errors.ts';
 import { checkClusters } from '../../front/check-paths.ts';
 import { formatClusterReports } from '../format.ts';
 import { Progress } from '../progress.ts';
-import { allowFlag, editionFlag, formatFlag, mustExist, parse, stringFlag, type Command, type Io } from '../args.ts';
+import { allowFlag, baselineFlags, editionFlag, formatFlag, inputPaths, mustExist, parse, stringFlag, type Command, type Io } from '../args.ts';
 import { MAX_FILE_BYTES } from '../../read/files.ts';
 import { readStream } from '../../read/stdin.ts';
 
@@ -17,6 +17,8 @@ A PATH of - reads standard input (helm template ... | dvpc check -), shown as <s
 Options:
   --inventory DIR     the cluster as it is (kubectl get -o yaml of nodes, StorageClasses, ...):
                       enables the checks that need it (DVP103, DVP2xx placement, DVP3xx, DVP5xx)
+  --require-inventory a cluster without an inventory (or with one that holds no Node) is an
+                      error instead of a list of skipped checks, so CI cannot silently lose them
   --baseline PATH     the previous state (a folder of manifests), for DVP107 and DVP601-DVP604
   --baseline-ref REF  the previous state read from git at REF (e.g. origin/main): the same PATHs
   --namespace NS      namespace of namespaced objects that name none (default "default")
@@ -33,13 +35,10 @@ async function run(args: string[], io: Io): Promise<number> {
     inventory: { type: 'string' }, 'require-inventory': { type: 'boolean' }, baseline: { type: 'string' }, 'baseline-ref': { type: 'string' }, namespace: { type: 'string' }, allow: { type: 'string' }, format: { type: 'string' }, edition: { type: 'string' },
   });
   if (positionals.length === 0) throw new UsageError('check needs at least one PATH');
-  for (const p of positionals) if (p !== '-') mustExist(p, 'PATH');
-  if (positionals.filter((p) => p === '-').length > 1) throw new UsageError('- (standard input) may be given once');
-  if (positionals.includes('-') && !io.stdin) throw new UsageError('standard input is not available');
+  inputPaths(positionals, io);
   const inventory = stringFlag(values, 'inventory');
   if (inventory !== undefined) mustExist(inventory, 'inventory');
-  const baseline = stringFlag(values, 'baseline');
-  if (baseline !== undefined) mustExist(baseline, 'baseline');
+  const { baseline, baselineRef } = baselineFlags(values);
   const format = formatFlag(values, ['text', 'json', 'sarif']);
   const stdin = positionals.includes('-') && io.stdin ? await readStream(io.stdin(), MAX_FILE_BYTES) : undefined;
   const progress = new Progress(io);
@@ -50,7 +49,7 @@ async function run(args: string[], io: Io): Promise<number> {
       inventory,
       requireInventory: values['require-inventory'] === true,
       baseline,
-      baselineRef: stringFlag(values, 'baseline-ref'),
+      baselineRef,
       namespace: stringFlag(values, 'namespace') ?? 'default',
       allow: allowFlag(values),
       edition: editionFlag(values),

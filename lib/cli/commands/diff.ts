@@ -4,14 +4,16 @@ import { clusterStates } from '../../front/check-paths.ts';
 import { diffCluster } from '../../diff/diff.ts';
 import { diffJson, diffMarkdown, diffText } from '../../diff/format.ts';
 import { diagnosticLine } from '../format.ts';
-import { allowFlag, formatFlag, mustExist, parse, stringFlag, type Command, type Io } from '../args.ts';
+import { allowFlag, baselineFlags, formatFlag, inputPaths, mustExist, parse, stringFlag, type Command, type Io } from '../args.ts';
+import { MAX_FILE_BYTES } from '../../read/files.ts';
+import { readStream } from '../../read/stdin.ts';
 
 const usage = `Usage: dvpc diff --baseline PATH | --baseline-ref REF  PATH... [--inventory DIR]
                  [--allow CODES] [--namespace NS] [--format text|json|markdown]
 
 The semantic difference between two states of a cluster: objects added, removed and
 changed field by field, each dangerous change marked with its code (DVP107, DVP601-DVP604)
-and severity. Objects are matched by identity (group, kind, namespace, name) within a cluster.
+and severity. A PATH of - reads standard input. Objects are matched by identity (group, kind, namespace, name) within a cluster.
 One desired cluster against one baseline cluster is the same cluster whatever their folders
 are called; dvpc's output roots are compared cluster by cluster, by name.
 
@@ -32,17 +34,16 @@ async function run(args: string[], io: Io): Promise<number> {
     baseline: { type: 'string' }, 'baseline-ref': { type: 'string' }, inventory: { type: 'string' }, allow: { type: 'string' }, format: { type: 'string' }, namespace: { type: 'string' },
   });
   if (positionals.length === 0) throw new UsageError('diff needs at least one PATH');
-  for (const p of positionals) mustExist(p, 'PATH');
-  const baseline = stringFlag(values, 'baseline');
-  const baselineRef = stringFlag(values, 'baseline-ref');
+  inputPaths(positionals, io);
+  const { baseline, baselineRef } = baselineFlags(values);
   if (baseline === undefined && baselineRef === undefined) throw new UsageError('diff needs --baseline PATH or --baseline-ref REF');
-  if (baseline !== undefined) mustExist(baseline, 'baseline');
   const inventory = stringFlag(values, 'inventory');
   if (inventory !== undefined) mustExist(inventory, 'inventory');
   const format = formatFlag(values, ['text', 'json', 'markdown']);
   const namespace = stringFlag(values, 'namespace') ?? 'default';
   const allow = allowFlag(values);
-  const states = clusterStates(positionals, { baseline, baselineRef, inventory, namespace });
+  const stdin = positionals.includes('-') && io.stdin ? await readStream(io.stdin(), MAX_FILE_BYTES) : undefined;
+  const states = clusterStates(positionals, { baseline, baselineRef, inventory, namespace, stdin });
   // Problems reading the input (not the diff's findings) go to standard error.
   const reading = states.flatMap((s) => s.diagnostics);
   for (const d of reading) io.err(diagnosticLine(d));

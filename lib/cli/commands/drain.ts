@@ -3,12 +3,14 @@ import { existsSync } from 'node:fs';
 import { UsageError } from '../../core/errors.ts';
 import { loadInventory } from '../../inventory/load.ts';
 import { ClusterModel } from '../../model/cluster-model.ts';
-import { loadResources } from '../../front/resources.ts';
+import { clusterStates, type ClusterState } from '../../front/check-paths.ts';
+import { MAX_FILE_BYTES } from '../../read/files.ts';
+import { readStream } from '../../read/stdin.ts';
 import { planDrain, type DrainPlan } from '../../drain/plan.ts';
 import { drainJson, drainMarkdown, drainText } from '../../drain/format.ts';
 import type { Diagnostic } from '../../core/diagnostic.ts';
 import { diagnosticLine } from '../format.ts';
-import { editionFlag, formatFlag, mustExist, parse, stringFlag, type Command, type Io } from '../args.ts';
+import { editionFlag, formatFlag, inputPaths, mustExist, parse, stringFlag, type Command, type Io } from '../args.ts';
 
 const usage = `Usage: dvpc drain NODE... --inventory DIR [PATH...] [--format text|json|markdown]
                   [--edition CE|EE] [--namespace NS]
@@ -20,8 +22,9 @@ drain blocks on it), the capacity each class keeps, and which VMs that must run 
 
 Arguments:
   NODE...           nodes of the inventory to drain
-  PATH...           the desired state (files or folders of manifests, e.g. dist/prod), optional:
-                    without it the inventory's VirtualMachines and classes are the state
+  PATH...           the desired state of one cluster (files or folders of manifests, e.g.
+                    dist/prod; - reads standard input), optional: without it the inventory's
+                    VirtualMachines and classes are the state
 
 Options:
   --inventory DIR   the inventory folder (nodes, StorageClasses, StorageProfiles, VMs, ...)
@@ -41,13 +44,28 @@ function split(args: string[], positionals: string[], nodeNames: ReadonlySet<str
   const paths: string[] = [];
   for (const p of positionals) {
     const isNode = nodeNames.has(p);
-    const isPath = existsSync(p);
+    const isPath = p === '-' || existsSync(p);
     if (isNode && (!isPath || inventoryAt < 0 || args.indexOf(p) < inventoryAt)) nodes.push(p);
     else if (isPath) paths.push(p);
     else throw new UsageError(`${p} is neither a node of the inventory nor a PATH that exists`);
   }
   if (nodes.length === 0) throw new UsageError('drain needs at least one NODE of the inventory');
   return { nodes, paths };
+}
+
+/**
+ * The one cluster the PATHs hold (the hand-off objects of dvpc's output root left aside). Without
+ * PATH the desired state is empty, and the inventory's live VMs are the state.
+ */
+async function desiredState(paths: readonly string[], namespace: string, io: Io): Promise<{ resources: ClusterState['resources']; diagnostics: Diagnostic[]; files: number }> {
+  if (paths.length === 0) return { resources: [], diagnostics: [], files: 0 };
+  const stdin = paths.includes('-') && io.stdin ? await readStream(io.stdin(), MAX_FILE_BYTES) : undefined;
+  const clusters = clusterStates(paths, { namespace, stdin }).filter((s) => !s.handoff);
+  if (clusters.length > 1) {
+    throw new UsageError(`the PATHs hold ${clusters.length} clusters (${clusters.map((c) => c.name).slice(0, 5).join(', ')}): a drain is of one cluster's nodes, so give that cluster's folder (e.g. dist/${clusters[0]?.name})`);
+  }
+  const [cluster] = clusters;
+  return cluster ? { resources: cluster.resources, diagnostics: cluster.diagnostics, files: cluster.files } : { resources: [], diagnostics: [], files: 0 };
 }
 
 async function run(args: string[], io: Io): Promise<number> {
@@ -61,8 +79,8 @@ async function run(args: string[], io: Io): Promise<number> {
   const edition = editionFlag(values);
   const inventory = loadInventory(dir);
   const { nodes, paths } = split(args, positionals, new Set(inventory.nodes.map((n) => n.name)));
-  // Without PATH the desired state is empty, and the inventory's live VMs are the state.
-  const input = paths.length > 0 ? loadResources(paths, stringFlag(values, 'namespace') ?? 'default') : { resources: [], diagnostics: [], files: 0 };
+  inputPaths(paths, io);
+  const input = await desiredState(paths, stringFlag(values, 'namespace') ?? 'default', io);
   const inputs: Diagnostic[] = [...input.diagnostics, ...inventory.diagnostics];
   const model = new ClusterModel(input.resources, { inventory, edition, files: input.files });
   const plan: DrainPlan = planDrain(model, nodes);

@@ -5,9 +5,9 @@
  * templates/init/ folder (the workflow is the package's own .github/workflows/dvpc.yml); nothing
  * is overwritten: when any of them exists, init names them and writes nothing.
  */
+import { packageRoot } from '../package-info.ts';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { UsageError } from '../../core/errors.ts';
 import { parse, stringFlag, type Command, type Io } from '../args.ts';
 
@@ -28,7 +28,7 @@ Exit codes: 0 created, 1 a file exists already (nothing written), 2 usage error.
 `;
 
 /** The package's root: templates/ and the workflow live there, in the sources and in the build. */
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const ROOT = packageRoot();
 const TEMPLATES = join(ROOT, 'templates', 'init');
 const WORKFLOW = join(ROOT, '.github', 'workflows', 'dvpc.yml');
 

@@ -10,7 +10,7 @@ import { formatSarifRuns, synthRuns } from '../sarif.ts';
 import type { Report } from '../../check/index.ts';
 import { typeCheck, type TypeCheck } from '../typecheck.ts';
 import { Progress } from '../progress.ts';
-import { allowFlag, editionFlag, formatFlag, mustExist, noPositionals, parse, stringFlag, type Command, type Flags, type Io } from '../args.ts';
+import { allowFlag, baselineFlags, editionFlag, formatFlag, mustExist, noPositionals, parse, stringFlag, type Command, type Flags, type Io } from '../args.ts';
 
 const usage = `Usage: dvpc synth [--app FILE] [--outdir DIR] [--baseline DIR | --baseline-ref REF]
                   [--allow CODES] [--format text|json|sarif] [--edition CE|EE] [--no-typecheck]
@@ -105,15 +105,14 @@ async function run(args: string[], io: Io): Promise<number> {
     baseline: { type: 'string' }, 'baseline-ref': { type: 'string' }, edition: { type: 'string' }, 'no-typecheck': { type: 'boolean' },
   });
   noPositionals('synth', positionals);
-  const baseline = stringFlag(values, 'baseline');
-  if (baseline !== undefined) mustExist(baseline, 'baseline');
+  const { baseline, baselineRef } = baselineFlags(values);
   const format = formatFlag(values, ['text', 'json', 'sarif']);
   const allow = allowFlag(values);
   const appFile = stringFlag(values, 'app') ?? 'stacks/main.ts';
   mustExist(appFile, 'app');
   const progress = new Progress(io);
   try {
-    return await synthesizeApp({ appFile, values, allow, format, baseline, io, progress });
+    return await synthesizeApp({ appFile, values, allow, format, baseline, baselineRef, io, progress });
   } finally {
     progress.done();
   }
@@ -126,11 +125,12 @@ interface SynthRun {
   readonly allow: ReadonlySet<string>;
   readonly format: Format;
   readonly baseline: string | undefined;
+  readonly baselineRef: string | undefined;
   readonly io: Io;
   readonly progress: Progress;
 }
 
-async function synthesizeApp({ appFile, values, allow, format, baseline, io, progress }: SynthRun): Promise<number> {
+async function synthesizeApp({ appFile, values, allow, format, baseline, baselineRef, io, progress }: SynthRun): Promise<number> {
   // Loaded here, not with the module: `dvpc synth --help` need not load cdk8s and every check.
   const [{ synthesize }, { AppDiagnostics, AppError, attachSources, buildApp }, { looseReport }] = await Promise.all([
     import('../../synth.ts'), import('../../constructs/build-app.ts'), import('../../check/index.ts'),
@@ -161,7 +161,7 @@ async function synthesizeApp({ appFile, values, allow, format, baseline, io, pro
   if (types.skipped) io.err(`dvpc: type check skipped: ${types.skipped}\n`);
   const typeReport = looseReport(types.diagnostics, allow);
   const result = synthesize(app, {
-    outdir: stringFlag(values, 'outdir'), allow, baseline, baselineRef: stringFlag(values, 'baseline-ref'), edition: editionFlag(values),
+    outdir: stringFlag(values, 'outdir'), allow, baseline, baselineRef, edition: editionFlag(values),
     dryRun: typeReport.summary.errors > 0, onProgress: (step) => progress.step(step),
   });
   let report = mergeReports([...result.clusters.map((c) => c.report), looseReport(result.appDiagnostics, allow), typeReport]);
