@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { checkPaths } from '../lib/front/check-paths.ts';
 import type { Report } from '../lib/check/index.ts';
 import type { Diagnostic } from '../lib/core/diagnostic.ts';
+import { expect } from 'vitest';
 import { cleanup, tempDir } from './helpers.ts';
 
 export const FIXTURE_INVENTORY = 'test/fixtures/inventory';
@@ -190,4 +191,43 @@ spec:
 /** Appends documents to the base state. */
 export function withDocs(...docs: string[]): string {
   return [BASE.trimEnd(), ...docs.map((d) => d.trim())].join('\n---\n') + '\n';
+}
+
+/** One row of a check table: a state that must raise a code at a line, and the nearest correct state. */
+export interface CheckCase {
+  readonly code: string;
+  readonly name: string;
+  /** The whole state that must raise the code. */
+  readonly bad: string;
+  /** The nearest correct state (default: the table's base state). */
+  readonly good?: string;
+  /** A text on the offending line (or `offset` lines above it). */
+  readonly at: string;
+  readonly offset?: number;
+  readonly path?: string;
+  readonly resource?: string;
+  readonly severity?: 'error' | 'warning';
+  /** A part of the message. */
+  readonly says?: RegExp;
+  /** The inventory folder; null for none (default: the fixture inventory). */
+  readonly inventory?: string | null;
+}
+
+/** Asserts that `c.bad` raises `c.code` at its line, with its field and a hint, and that the good state does not. */
+export function expectCase(c: CheckCase, base: string): void {
+  const opts = c.inventory === undefined ? {} : { inventory: c.inventory };
+  const run = checkFiles({ 'state.yaml': c.bad }, opts);
+  const hits = run.diagnostics.filter((d) => d.code === c.code);
+  expect(hits.length, `${c.code} in ${JSON.stringify(run.diagnostics, null, 1)}`).toBeGreaterThan(0);
+  const expectedLine = lineOf(c.bad, c.at) + (c.offset ?? 0);
+  const hit = hits.find((d) => d.line === expectedLine && (!c.says || c.says.test(d.message)));
+  expect(hit, `${c.code} at line ${expectedLine}; got ${hits.map((d) => `${d.line} ${d.path} ${d.message}`).join(' | ')}`).toBeDefined();
+  expect(hit?.severity).toBe(c.severity ?? 'error');
+  expect(hit?.file).toMatch(/state\.yaml$/);
+  if (c.path) expect(hit?.path).toBe(c.path);
+  if (c.resource) expect(hit?.resource).toBe(c.resource);
+  expect(hit?.message.length).toBeGreaterThan(10);
+  expect(hit?.hint.length).toBeGreaterThan(5);
+  const good = checkFiles({ 'state.yaml': c.good ?? base }, opts);
+  expect(good.codes(), JSON.stringify(good.diagnostics, null, 1)).not.toContain(c.code);
 }

@@ -3,23 +3,7 @@
  * and field), and the nearest correct input, which passes.
  */
 import { describe, expect, it } from 'vitest';
-import { BASE, checkFiles, lineOf, withDocs } from './check-helpers.ts';
-
-interface Case {
-  readonly code: string;
-  readonly name: string;
-  /** The state that must raise the code. */
-  readonly bad: string;
-  /** The nearest correct state. */
-  readonly good?: string;
-  /** A text on the offending line (or `offset` lines above it). */
-  readonly at: string;
-  readonly offset?: number;
-  readonly path?: string;
-  readonly resource?: string;
-  readonly severity?: 'error' | 'warning';
-  readonly inventory?: string | null;
-}
+import { BASE, checkFiles, expectCase, withDocs, type CheckCase } from './check-helpers.ts';
 
 const edit = (from: string, to: string) => {
   if (!BASE.includes(from)) throw new Error(`not in BASE: ${from}`);
@@ -51,7 +35,7 @@ spec:
   cpu:
     type: Host`;
 
-const cases: Case[] = [
+const cases: CheckCase[] = [
   // Schema and form
   { code: 'DVP002', name: 'an unknown field', bad: edit('    cores: 2\n', '    cores: 2\n    sockets: 2\n'), at: 'sockets: 2', path: 'spec.cpu.sockets', resource: 'VirtualMachine/apps/web' },
   { code: 'DVP002', name: 'a CEL rule (Host with discovery)', bad: edit('    type: Discovery\n', '    type: Host\n'), at: '  cpu:\n'.trim(), path: 'spec.cpu', resource: 'VirtualMachineClass/std' },
@@ -127,23 +111,7 @@ describe('every code fires on its minimal input and not on the nearest correct o
     expect(run.diagnostics).toEqual([]);
   });
 
-  it.each(cases)('$code: $name', (c) => {
-    const opts = c.inventory === undefined ? {} : { inventory: c.inventory };
-    const run = checkFiles({ 'state.yaml': c.bad }, opts);
-    const hits = run.diagnostics.filter((d) => d.code === c.code);
-    expect(hits.length, `${c.code} in ${JSON.stringify(run.diagnostics, null, 1)}`).toBeGreaterThan(0);
-    const expectedLine = lineOf(c.bad, c.at) + (c.offset ?? 0);
-    const hit = hits.find((d) => d.line === expectedLine);
-    expect(hit, `${c.code} at line ${expectedLine}; got ${hits.map((d) => `${d.line} ${d.path} ${d.message}`).join(' | ')}`).toBeDefined();
-    expect(hit?.severity).toBe(c.severity ?? 'error');
-    expect(hit?.file).toMatch(/state\.yaml$/);
-    if (c.path) expect(hit?.path).toBe(c.path);
-    if (c.resource) expect(hit?.resource).toBe(c.resource);
-    expect(hit?.message.length).toBeGreaterThan(10);
-    expect(hit?.hint.length).toBeGreaterThan(5);
-    const good = checkFiles({ 'state.yaml': c.good ?? BASE }, opts);
-    expect(good.codes(), JSON.stringify(good.diagnostics, null, 1)).not.toContain(c.code);
-  });
+  it.each(cases)('$code: $name', (c) => expectCase(c, BASE));
 });
 
 describe('a specific code replaces the general DVP002 (SPEC §6)', () => {

@@ -5,7 +5,7 @@
  * and the nearest correct input passes.
  */
 import { describe, expect, it } from 'vitest';
-import { checkFiles, lineOf, withDocs } from './check-helpers.ts';
+import { checkFiles, expectCase, withDocs, type CheckCase } from './check-helpers.ts';
 
 const POOL = `apiVersion: virtualization.deckhouse.io/v1alpha2
 kind: VirtualMachinePool
@@ -194,24 +194,7 @@ const memberAttachments = (n: number) => Array.from({ length: n }, (_, i) => VMB
   .replace('virtualMachineName: web', 'virtualMachineName: runners-x7k2p')
   .replace('    kind: VirtualDisk\n    name: web-data', '    kind: ClusterVirtualImage\n    name: ubuntu'));
 
-interface Case {
-  readonly code: string;
-  readonly name: string;
-  /** The whole state that must raise the code. */
-  readonly bad: string;
-  /** The nearest correct state (default: KBASE). */
-  readonly good?: string;
-  /** A text on the offending line (or `offset` lines above it). */
-  readonly at: string;
-  readonly offset?: number;
-  readonly path?: string;
-  readonly resource?: string;
-  readonly severity?: 'error' | 'warning';
-  /** A part of the message. */
-  readonly says?: RegExp;
-}
-
-const cases: Case[] = [
+const cases: CheckCase[] = [
   // Schema, CEL rules and the webhook's rules (DVP002)
   { code: 'DVP002', name: 'a pool with replicaz', bad: edit('  replicas: 2\n', '  replicaz: 2\n'), at: 'replicaz: 2', path: 'spec.replicaz', resource: 'VirtualMachinePool/apps/runners' },
   { code: 'DVP002', name: 'a pool template without liveMigrationPolicy', bad: edit('      liveMigrationPolicy: PreferSafe\n', ''), at: '        app: runner', offset: 1, path: 'spec.virtualMachineTemplate.spec.liveMigrationPolicy', says: /required field "liveMigrationPolicy" is missing/ },
@@ -279,20 +262,5 @@ describe('the new kinds: every check fires on its minimal input and not on the n
     expect(checkFiles({ 'state.yaml': KBASE }).diagnostics).toEqual([]);
   });
 
-  it.each(cases)('$code: $name', (c) => {
-    const run = checkFiles({ 'state.yaml': c.bad });
-    const hits = run.diagnostics.filter((d) => d.code === c.code);
-    expect(hits.length, `${c.code} in ${JSON.stringify(run.diagnostics, null, 1)}`).toBeGreaterThan(0);
-    const expectedLine = lineOf(c.bad, c.at) + (c.offset ?? 0);
-    const hit = hits.find((d) => d.line === expectedLine && (!c.says || c.says.test(d.message)));
-    expect(hit, `${c.code} at line ${expectedLine}; got ${hits.map((d) => `${d.line} ${d.path} ${d.message}`).join(' | ')}`).toBeDefined();
-    expect(hit?.severity).toBe(c.severity ?? 'error');
-    expect(hit?.file).toMatch(/state\.yaml$/);
-    if (c.path) expect(hit?.path).toBe(c.path);
-    if (c.resource) expect(hit?.resource).toBe(c.resource);
-    if (c.says) expect(hit?.message).toMatch(c.says);
-    expect(hit?.hint.length).toBeGreaterThan(5);
-    const good = checkFiles({ 'state.yaml': c.good ?? KBASE });
-    expect(good.codes(), JSON.stringify(good.diagnostics, null, 1)).not.toContain(c.code);
-  });
+  it.each(cases)('$code: $name', (c) => expectCase(c, KBASE));
 });

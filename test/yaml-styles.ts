@@ -6,6 +6,8 @@
  */
 import fc from 'fast-check';
 import type { Json } from '../lib/core/json.ts';
+// The bench's seeded generator (mulberry32): a failing case reproduces from its seed.
+import { random } from '../bench/fleet.ts';
 
 /** Strings YAML 1.1, go-yaml or the indicators treat specially, as keys and values. */
 export const TRICKY = [
@@ -33,18 +35,6 @@ export const jsonValue: fc.Arbitrary<Json> = fc.letrec<{ value: Json; scalar: Js
     fc.dictionary(tie('key'), tie('value'), { maxKeys: 5 }),
   ),
 })).value;
-
-/** A small deterministic generator, so a failing case reproduces from its seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function doubleQuoted(s: string, r: () => number): string {
   let out = '"';
