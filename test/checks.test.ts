@@ -50,6 +50,7 @@ const cases: CheckCase[] = [
   // Network
   { code: 'DVP101', name: 'an unaligned CIDR', bad: edit('- 10.66.20.0/24', '- 10.66.20.1/24'), at: '10.66.20.1/24', path: 'spec.settings.virtualMachineCIDRs[1]' },
   { code: 'DVP101', name: 'a CIDR that does not parse', bad: edit('- 10.66.20.0/24', '- 10.66.20.0/33'), at: '10.66.20.0/33', path: 'spec.settings.virtualMachineCIDRs[1]' },
+  { code: 'DVP101', name: 'an IPv6 CIDR (the IPAM is IPv4 only)', bad: edit('- 10.66.20.0/24', '- fd00:10::/64'), at: 'fd00:10::/64', path: 'spec.settings.virtualMachineCIDRs[1]' },
   { code: 'DVP102', name: 'overlapping CIDRs', bad: edit('- 10.66.20.0/24', '- 10.66.10.128/25'), good: edit('- 10.66.20.0/24', '- 10.66.11.0/25'), at: '10.66.10.128/25', path: 'spec.settings.virtualMachineCIDRs[1]' },
   { code: 'DVP103', name: 'a CIDR over the pod subnet', bad: edit('- 10.66.20.0/24', '- 10.111.5.0/24'), at: '10.111.5.0/24', path: 'spec.settings.virtualMachineCIDRs[1]' },
   { code: 'DVP103', name: "a CIDR holding a node's address", bad: edit('- 10.66.20.0/24', '- 192.168.1.16/28'), at: '192.168.1.16/28' },

@@ -121,11 +121,15 @@ describe('a drain that fits', () => {
     expect(text.out).toMatch(/note: no VirtualDisk of the VMs is known \(no desired state given\)/);
   });
 
-  it('says it cannot tell for a live VM whose class neither the state nor the inventory holds', async () => {
+  it('says it cannot tell for a live VM whose class neither the state nor the inventory holds, and exits 1', async () => {
     const { code, plan } = await drain(['w1', '--inventory', inv]);
     expect(plan.vms.map((v) => v.outcome)).toEqual(['unknown', 'unknown']);
-    expect(plan.vms[0]?.reasons[0]).toMatch(/its class "std" is neither in the desired state nor in the inventory \(add kubectl get virtualmachineclasses -o yaml to it\)/);
-    expect(code).toBe(0);
+    expect(plan.vms[0]?.reasons[0]).toMatch(/its class "std" is neither in the desired state nor in the inventory/);
+    // Undecided is not "can proceed": each running VM dvpc cannot analyse is an error.
+    expect(plan.diagnostics.map((d) => [d.code, d.severity, d.path])).toEqual(plan.vms.map(() => ['DVP201', 'error', 'spec.virtualMachineClassName']));
+    expect(code).toBe(1);
+    const text = await cli(['drain', 'w1', '--inventory', inv]);
+    expect(text.out).toMatch(/^ {2}dvpc cannot tell whether the drain can proceed: 2 VM\(s\) on w1: .*2 unknown$/m);
   });
 
   it('prints text, and Markdown fit for a maintenance ticket', async () => {

@@ -172,8 +172,12 @@ describe('the output folder a synth may replace', () => {
       process.chdir(cwd);
     }
     expect(() => synthesize(smallCluster([0]), { outdir: join(repo, 'package.json') })).toThrow(/is a file, not a folder/);
-    expect(() => synthesize(smallCluster([0]), { outdir: repo })).toThrow(/holds "package.json", which is not dvpc's output/);
-    expect(readdirSync(repo).sort()).toEqual(['package.json', 'stacks']);
+    expect(() => synthesize(smallCluster([0]), { outdir: repo })).toThrow(/holds "package.json", which dvpc does not write/);
+    // Inside a folder named like dvpc's own, the message names what dvpc did not write.
+    const notes = join(repo, 'notes');
+    mkdirSync(join(notes, 'gitops', 'drafts'), { recursive: true });
+    expect(() => synthesize(smallCluster([0]), { outdir: notes })).toThrow(/holds "gitops\/drafts", which dvpc does not write/);
+    expect(readdirSync(repo).sort()).toEqual(['notes', 'package.json', 'stacks']);
     // A folder of dvpc's output, or an empty one, is replaced.
     const out = join(repo, 'out');
     mkdirSync(out);

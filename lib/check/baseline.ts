@@ -90,7 +90,7 @@ function checkChanges(model: ClusterModel, base: ClusterModel, against: Against 
         const xb = typeof x === 'string' || typeof x === 'number' ? quantityBytes(x) : undefined;
         const yb = typeof y === 'string' || typeof y === 'number' ? quantityBytes(y) : undefined;
         if (xb !== undefined && (yb === undefined || yb < xb)) {
-          out.push(diagnose('DVP603', after, ['spec', 'persistentVolumeClaim', 'size'], yb === undefined ? `the size ${String(x)} is removed; it can never be omitted once set` : `the disk shrinks from ${String(x)} to ${String(y)} (${formatBytes(xb)} → ${formatBytes(yb)}); volumes only grow`, 'keep the size or grow it'));
+          out.push(diagnose('DVP603', after, ['spec', 'persistentVolumeClaim', 'size'], yb === undefined ? `the size ${String(x)} is removed; it can never be omitted once set` : `the disk shrinks from ${String(x)} to ${String(y)}${formatBytes(xb) === String(x) && formatBytes(yb) === String(y) ? '' : ` (${formatBytes(xb)} → ${formatBytes(yb)})`}; volumes only grow`, 'keep the size or grow it'));
         }
         break;
       }

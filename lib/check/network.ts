@@ -37,6 +37,8 @@ function checkCidrs(model: ClusterModel, desired: DesiredCidrs): Diagnostic[] {
     const c = desired.cidrs[i];
     if (!c) {
       out.push(diagnose('DVP101', r, [...CIDRS, i], `"${text}" is not a CIDR (address/prefix, e.g. 10.66.10.0/24)`, 'write the subnet as its network address and prefix length'));
+    } else if (c.family === 6) {
+      out.push(diagnose('DVP101', r, [...CIDRS, i], `"${text}" is an IPv6 subnet, but the module's address management is IPv4 only (a lease is named ip-a-b-c-d; no address of it could ever be leased)`, 'give the VMs an IPv4 subnet'));
     } else if (!c.aligned) {
       out.push(diagnose('DVP101', r, [...CIDRS, i], `"${text}" is not aligned to its mask: the network of /${c.prefix} starts at ${formatAddress(c.family, c.first)}`, `write ${alignedText(c)} (the module allocates from the address as written, so an unaligned start skips addresses)`));
     }

@@ -6,6 +6,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { existsSync } from 'node:fs';
 import { UsageError } from '../core/errors.ts';
 import { CODES } from '../core/codes.ts';
+import { isDnsLabel } from '../core/dns.ts';
 
 export type Flags = Record<string, string | boolean | string[] | undefined>;
 
@@ -103,4 +104,11 @@ export function inputPaths(paths: readonly string[], io: Io): void {
   if (paths.filter((p) => p === '-').length > 1) throw new UsageError('- (standard input) can be given once');
   if (paths.includes('-') && !io.stdin) throw new UsageError('standard input is not available');
   for (const p of paths) if (p !== '-') mustExist(p, 'PATH');
+}
+
+/** `--namespace NS`: the namespace of namespaced objects that name none (default "default"). */
+export function namespaceFlag(values: Flags): string {
+  const ns = stringFlag(values, 'namespace') ?? 'default';
+  if (!isDnsLabel(ns)) throw new UsageError(`--namespace ${JSON.stringify(ns.slice(0, 80))} is not a namespace name (a DNS-1123 label: lower-case letters, digits and "-", at most 63 characters)`);
+  return ns;
 }

@@ -20,6 +20,15 @@ function paint(on: boolean, colour: keyof typeof COLOURS, text: string): string 
 }
 
 /**
+ * Text as one terminal line: control characters (a newline in a file name, an escape sequence in
+ * an object's name) shown escaped, so input can neither add a line such as a fake "ok: 0 error(s)"
+ * nor drive the terminal.
+ */
+function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+}
+
+/**
  * The file and line a diagnostic points at: the file it was found in, else (a problem a
  * constructor found, with no rendered file) the user's TypeScript line.
  */
@@ -41,15 +50,15 @@ function diagnosticLines(diagnostics: readonly Diagnostic[], colour: boolean): s
     else byFile.set(key, [d]);
   }
   for (const [file, list] of byFile) {
-    lines.push(paint(colour, 'bold', file));
+    lines.push(paint(colour, 'bold', printable(file)));
     for (const d of list) {
       const sev = d.severity === 'error' ? paint(colour, 'red', 'error  ') : paint(colour, 'yellow', 'warning');
       const where = [d.resource, d.path].filter(Boolean).join(' ');
-      lines.push(`  ${String(placeOf(d)?.line ?? '-').padStart(5)}  ${sev} ${d.code}  ${where ? `${where}: ` : ''}${d.message}`);
-      lines.push(paint(colour, 'dim', `                 hint: ${d.hint}`));
+      lines.push(printable(`  ${String(placeOf(d)?.line ?? '-').padStart(5)}  `) + sev + printable(` ${d.code}  ${where ? `${where}: ` : ''}${d.message}`));
+      lines.push(paint(colour, 'dim', printable(`                 hint: ${d.hint}`)));
       // The user's line, unless it is already the heading and line above.
       const source = d.source && d.file !== undefined ? ` at ${formatSource(d.source)}` : '';
-      if (d.constructPath) lines.push(paint(colour, 'dim', `                 construct: ${d.constructPath}${source}`));
+      if (d.constructPath) lines.push(paint(colour, 'dim', printable(`                 construct: ${d.constructPath}${source}`)));
     }
   }
   return lines;
@@ -116,7 +125,7 @@ export function skippedLine(codes: readonly string[]): string {
 /** One diagnostic on one line, for commands whose main output is something else (classes, diff). */
 export function diagnosticLine(d: Diagnostic): string {
   const where = [d.resource, d.path].filter(Boolean).join(' ');
-  return `${d.file ?? '(no file)'}${d.line ? `:${d.line}` : ''}: ${d.severity} ${d.code} ${where ? `${where}: ` : ''}${d.message} (hint: ${d.hint})\n`;
+  return `${printable(`${d.file ?? '(no file)'}${d.line ? `:${d.line}` : ''}: ${d.severity} ${d.code} ${where ? `${where}: ` : ''}${d.message} (hint: ${d.hint})`)}\n`;
 }
 
 function jsonDiagnostic(d: Diagnostic): Record<string, unknown> {

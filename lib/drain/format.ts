@@ -40,7 +40,7 @@ function verdict(plan: DrainPlan): string {
   const s = drainSummary(plan);
   const parts = [`${s.migrates} migrate`, `${s.blocked} blocked`, `${s.noRoom} without room`, `${s.notRunning} not running`];
   if (s.unknown > 0) parts.push(`${s.unknown} unknown`);
-  const head = s.blocks ? 'the drain blocks' : 'the drain can proceed';
+  const head = s.blocks ? 'the drain blocks' : s.unknown > 0 ? 'dvpc cannot tell whether the drain can proceed' : 'the drain can proceed';
   return `${head}: ${s.vms} VM(s) ${plan.mode === 'live' ? 'on' : 'that must run may be on'} ${plan.nodes.join(', ')}: ${parts.join(', ')}`;
 }
 

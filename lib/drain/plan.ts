@@ -14,6 +14,7 @@ import type { InventoryNode, InventoryVirtualMachine } from '../inventory/types.
 import { MigrationAnalysis, blockerHint, cpuModelOf, describeDomain, migrationDomain, type VmMigration } from '../model/migration.ts';
 import type { EditionInfo } from '../model/edition.ts';
 import { diagnose, type Diagnostic } from '../core/diagnostic.ts';
+import type { FieldPath } from '../core/json.ts';
 import { formatBytes } from '../core/quantity.ts';
 import { UsageError } from '../core/errors.ts';
 
@@ -235,7 +236,13 @@ export function planDrain(model: ClusterModel, nodes: readonly string[]): DrainP
     // The module evicts them in no particular order; dvpc moves the VMs that must run first, largest first.
     leaving.sort((a, b) => Number(b.m?.mustRun ?? false) - Number(a.m?.mustRun ?? false) || bySize(a, b));
     for (const e of leaving) {
-      if (!e.m) record(e, 'unknown', { node: e.live?.nodeName, reasons: [unknownReason(model, e)] });
+      if (!e.m) {
+        // A running VM dvpc cannot analyse leaves the drain undecided: an error, so the run cannot
+        // read as "can proceed" (the input lacks its class, or its spec is invalid).
+        const unknown = unknownReason(model, e);
+        record(e, 'unknown', { node: e.live?.nodeName, reasons: [unknown.reason] });
+        diagnostics.push(diagnose(unknown.code, e.resource, unknown.path, `the VM runs on ${e.live?.nodeName ?? 'a drained node'}, but dvpc cannot tell whether it can leave it: ${unknown.reason}`, unknown.hint, 'error'));
+      }
       else move(e, e.m, byName.get(e.live?.nodeName ?? ''));
     }
     const missing = entries.filter((e) => !e.live).length;
@@ -263,10 +270,13 @@ export function planDrain(model: ClusterModel, nodes: readonly string[]): DrainP
   return { nodes: [...nodes], mode, edition: analysis.edition, vms: outcomes, classes: capacities(analysis, entries, drained, usage), diagnostics, notes };
 }
 
-function unknownReason(model: ClusterModel, e: Entry): string {
+/** Why a VM cannot be analysed: its class is unknown (DVP201), or its spec is invalid (DVP002). */
+function unknownReason(model: ClusterModel, e: Entry): { code: string; path: FieldPath; reason: string; hint: string } {
   const cls = (e.resource.body['spec'] as { virtualMachineClassName?: unknown } | undefined)?.virtualMachineClassName;
-  if (typeof cls === 'string' && !model.classes().has(cls)) return `its class "${cls}" is neither in the desired state nor in the inventory (add kubectl get virtualmachineclasses -o yaml to it)`;
-  return 'its spec does not fit the VirtualMachine schema (dvpc check shows why)';
+  if (typeof cls === 'string' && !model.classes().has(cls)) {
+    return { code: 'DVP201', path: ['spec', 'virtualMachineClassName'], reason: `its class "${cls}" is neither in the desired state nor in the inventory`, hint: 'add the classes to the inventory (kubectl get virtualmachineclasses -o yaml), or give the desired state (PATH) that defines them' };
+  }
+  return { code: 'DVP002', path: ['spec'], reason: 'its spec does not fit the VirtualMachine schema', hint: 'run dvpc check on the VM to see which field is wrong' };
 }
 
 /** The capacity each class keeps: its VM nodes minus the drained ones, and what is left free on them. */

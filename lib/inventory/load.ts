@@ -17,8 +17,9 @@ export type { Inventory, InventoryNode, InventoryLease, Taint } from './types.ts
 function obj(v: unknown): JsonObject {
   return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as JsonObject) : {};
 }
+/** Labels and the like: no prototype, so a key such as `constructor` looked up is only ever the input's. */
 function strMap(v: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out = Object.create(null) as Record<string, string>;
   for (const [k, val] of Object.entries(obj(v))) if (typeof val === 'string') out[k] = val;
   return out;
 }

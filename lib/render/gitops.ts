@@ -22,6 +22,7 @@ import type { Json } from '../core/json.ts';
 import { argoTargetRevision, fluxRef, repositoryPathProblem, resolveRepository, resolveRevision, type GitRevision, type SourceProblem } from './gitops-source.ts';
 import { fleetUnits, type Unit } from './gitops-units.ts';
 import { SYNC_WAVE_ANNOTATION } from './order.ts';
+import { DNS1123_LABEL } from '../core/dns.ts';
 
 type Doc = { [key: string]: Json };
 
@@ -144,7 +145,6 @@ const IN_CLUSTER = 'https://kubernetes.default.svc';
 export const CLUSTER_LABEL = 'dvpc/cluster';
 export const WAVE_LABEL = 'dvpc/wave';
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 /** Flux's duration pattern (its CRDs' `interval`). */
 const DURATION = /^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/;
@@ -162,9 +162,9 @@ export function gitOpsProblems(p: GitOpsProps): SourceProblem[] {
     if (bad) problems.push(bad);
   }
   name('credentials.secretName', p.credentials?.secretName, DNS_SUBDOMAIN, 253, 'Secret name');
-  name('argocd.namespace', p.argocd?.namespace, DNS_LABEL, 63, 'namespace');
+  name('argocd.namespace', p.argocd?.namespace, DNS1123_LABEL, 63, 'namespace');
   name('argocd.project', p.argocd?.project, DNS_SUBDOMAIN, 253, 'Argo CD project name');
-  name('flux.namespace', p.flux?.namespace, DNS_LABEL, 63, 'namespace');
+  name('flux.namespace', p.flux?.namespace, DNS1123_LABEL, 63, 'namespace');
   name('flux.sourceName', p.flux?.sourceName, DNS_SUBDOMAIN, 63, 'GitRepository name');
   const interval = p.flux?.interval;
   if (interval !== undefined && !DURATION.test(interval)) {

@@ -88,8 +88,9 @@ export function outputFolderProblem(outdir: string): string | undefined {
   if (!nodeFs.statSync(target).isDirectory()) return `the output folder ${outdir} is a file, not a folder`;
   for (const entry of nodeFs.readdirSync(target)) {
     const path = join(target, entry);
-    const foreign = !nodeFs.lstatSync(path).isDirectory() || nodeFs.readdirSync(path).some((inner) => !OUTPUT_ENTRIES.has(inner));
-    if (foreign) return `the output folder ${outdir} holds ${JSON.stringify(entry.slice(0, 80))}, which is not dvpc's output (cluster folders and gitops/): synth replaces the whole folder`;
+    // The first thing in the folder that dvpc does not write, named as the user sees it.
+    const foreign = !nodeFs.lstatSync(path).isDirectory() ? entry : nodeFs.readdirSync(path).filter((inner) => !OUTPUT_ENTRIES.has(inner)).map((inner) => `${entry}/${inner}`)[0];
+    if (foreign !== undefined) return `the output folder ${outdir} holds ${JSON.stringify(foreign.slice(0, 80))}, which dvpc does not write (its output is <cluster>/cluster/, <cluster>/namespaces/ and gitops/): synth replaces the whole folder`;
   }
   return undefined;
 }

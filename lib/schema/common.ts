@@ -4,12 +4,11 @@
  */
 import { z } from 'zod';
 import { QUANTITY_PATTERN, parseQuantity } from '../core/quantity.ts';
+import { redactedExcerpt } from '../core/excerpt.ts';
 
 
-/** DNS-1123 subdomain: what metadata.name of most objects must be. */
-export const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-/** DNS-1123 label: namespaces, and a single path element of a subdomain. */
-export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+import { DNS1123_LABEL, DNS1123_SUBDOMAIN } from '../core/dns.ts';
+export { DNS1123_LABEL, DNS1123_SUBDOMAIN };
 /** A label key: optional DNS prefix and a name part (Kubernetes qualified name). */
 const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 /** A label value: empty, or 63 characters of the qualified-name alphabet. */
@@ -30,9 +29,9 @@ export function isLabelValue(value: string): boolean {
 const labelMap = z.record(z.string(), z.string()).superRefine((labels, ctx) => {
   for (const [key, value] of Object.entries(labels)) {
     if (!isQualifiedKey(key)) {
-      ctx.addIssue({ code: 'custom', path: [key], message: `label key "${key}" is not a valid qualified name (an optional DNS prefix, "/", and up to 63 characters [A-Za-z0-9-_.])` });
+      ctx.addIssue({ code: 'custom', path: [key], message: `label key ${redactedExcerpt(key)} is not a valid qualified name (an optional DNS prefix, "/", and up to 63 characters [A-Za-z0-9-_.])` });
     } else if (!isLabelValue(value)) {
-      ctx.addIssue({ code: 'custom', path: [key], message: `label value "${value}" is not valid: at most 63 characters [A-Za-z0-9-_.], beginning and ending with an alphanumeric` });
+      ctx.addIssue({ code: 'custom', path: [key], message: `label value ${redactedExcerpt(value)} is not valid: at most 63 characters [A-Za-z0-9-_.], beginning and ending with an alphanumeric` });
     }
   }
 });
@@ -40,7 +39,7 @@ const labelMap = z.record(z.string(), z.string()).superRefine((labels, ctx) => {
 const annotationMap = z.record(z.string(), z.string()).superRefine((annotations, ctx) => {
   for (const key of Object.keys(annotations)) {
     if (!isQualifiedKey(key)) {
-      ctx.addIssue({ code: 'custom', path: [key], message: `annotation key "${key}" is not a valid qualified name` });
+      ctx.addIssue({ code: 'custom', path: [key], message: `annotation key ${redactedExcerpt(key)} is not a valid qualified name` });
     }
   }
 });
@@ -80,9 +79,9 @@ export function resource<K extends string, S extends z.ZodType>(apiVersions: rea
 
 function quantityRefine(value: string | number, ctx: z.RefinementCtx): void {
   if (typeof value === 'string' && !QUANTITY_PATTERN.test(value)) {
-    ctx.addIssue({ code: 'custom', message: `"${value}" is not a Kubernetes quantity (for example 512Mi, 10Gi, 50G)` });
+    ctx.addIssue({ code: 'custom', message: `${redactedExcerpt(value)} is not a Kubernetes quantity (for example 512Mi, 10Gi, 50G)` });
   } else if (parseQuantity(value) === undefined) {
-    ctx.addIssue({ code: 'custom', message: `"${value}" is not a quantity Kubernetes can parse (integer exponent, at most 2^63)` });
+    ctx.addIssue({ code: 'custom', message: `${redactedExcerpt(String(value))} is not a quantity Kubernetes can parse (integer exponent, at most 2^63)` });
   }
 }
 

@@ -4,6 +4,7 @@
  */
 import type { z } from 'zod';
 import type { FieldPath } from '../core/json.ts';
+import { redactedExcerpt } from '../core/excerpt.ts';
 
 export interface SchemaProblem {
   /** Path of the offending field from the object's root. */
@@ -14,10 +15,17 @@ export interface SchemaProblem {
   readonly unknownKey?: string;
 }
 
+/** A value as a message shows it: the user's strings as a short redacted excerpt (they are untrusted). */
 function show(v: unknown): string {
   if (v === undefined) return 'nothing';
+  if (typeof v === 'string') return redactedExcerpt(v);
   const s = JSON.stringify(v);
   return s === undefined ? String(v) : s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}
+
+/** One of the schema's own allowed values, shown whole. */
+function allowed(v: unknown): string {
+  return JSON.stringify(v) ?? String(v);
 }
 
 function typeName(v: unknown): string {
@@ -58,8 +66,8 @@ export function schemaProblems(error: z.ZodError, input: unknown): SchemaProblem
         out.push({
           path,
           message: value === undefined
-            ? `required field "${String(path[path.length - 1] ?? 'object')}" is missing; expected one of ${issue.values.map((v) => show(v)).join(', ')}`
-            : `${show(value)} is not allowed; expected one of ${issue.values.map((v) => show(v)).join(', ')}`,
+            ? `required field "${String(path[path.length - 1] ?? 'object')}" is missing; expected one of ${issue.values.map((v) => allowed(v)).join(', ')}`
+            : `${show(value)} is not allowed; expected one of ${issue.values.map((v) => allowed(v)).join(', ')}`,
         });
         break;
       case 'invalid_format':

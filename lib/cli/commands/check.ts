@@ -3,12 +3,13 @@ import { UsageError } from '../../core/errors.ts';
 import { checkClusters } from '../../front/check-paths.ts';
 import { formatClusterReports } from '../format.ts';
 import { Progress } from '../progress.ts';
-import { allowFlag, baselineFlags, editionFlag, formatFlag, inputPaths, mustExist, parse, stringFlag, type Command, type Io } from '../args.ts';
+import { allowFlag, baselineFlags, editionFlag, formatFlag, inputPaths, mustExist, namespaceFlag, parse, stringFlag, type Command, type Io } from '../args.ts';
 import { MAX_FILE_BYTES } from '../../read/files.ts';
 import { readStream } from '../../read/stdin.ts';
 
-const usage = `Usage: dvpc check PATH... [--inventory DIR] [--baseline PATH | --baseline-ref REF]
-                  [--namespace NS] [--allow CODES] [--format text|json|sarif] [--edition CE|EE]
+const usage = `Usage: dvpc check PATH... [--inventory DIR] [--require-inventory]
+                  [--baseline PATH | --baseline-ref REF] [--namespace NS] [--allow CODES]
+                  [--format text|json|sarif] [--edition CE|EE]
 
 Checks manifests that already exist as YAML or JSON (files, or folders searched recursively
 for *.yaml, *.yml, *.json), from dvpc or from anywhere else, as one cluster's desired state.
@@ -50,7 +51,7 @@ async function run(args: string[], io: Io): Promise<number> {
       requireInventory: values['require-inventory'] === true,
       baseline,
       baselineRef,
-      namespace: stringFlag(values, 'namespace') ?? 'default',
+      namespace: namespaceFlag(values),
       allow: allowFlag(values),
       edition: editionFlag(values),
       onProgress: (step) => progress.step(step),

@@ -4,7 +4,7 @@ import { clusterStates } from '../../front/check-paths.ts';
 import { diffCluster } from '../../diff/diff.ts';
 import { diffJson, diffMarkdown, diffText } from '../../diff/format.ts';
 import { diagnosticLine } from '../format.ts';
-import { allowFlag, baselineFlags, formatFlag, inputPaths, mustExist, parse, stringFlag, type Command, type Io } from '../args.ts';
+import { allowFlag, baselineFlags, formatFlag, inputPaths, mustExist, namespaceFlag, parse, stringFlag, type Command, type Io } from '../args.ts';
 import { MAX_FILE_BYTES } from '../../read/files.ts';
 import { readStream } from '../../read/stdin.ts';
 
@@ -40,7 +40,7 @@ async function run(args: string[], io: Io): Promise<number> {
   const inventory = stringFlag(values, 'inventory');
   if (inventory !== undefined) mustExist(inventory, 'inventory');
   const format = formatFlag(values, ['text', 'json', 'markdown']);
-  const namespace = stringFlag(values, 'namespace') ?? 'default';
+  const namespace = namespaceFlag(values);
   const allow = allowFlag(values);
   const stdin = positionals.includes('-') && io.stdin ? await readStream(io.stdin(), MAX_FILE_BYTES) : undefined;
   const states = clusterStates(positionals, { baseline, baselineRef, inventory, namespace, stdin });

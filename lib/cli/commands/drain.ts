@@ -10,7 +10,7 @@ import { planDrain, type DrainPlan } from '../../drain/plan.ts';
 import { drainJson, drainMarkdown, drainText } from '../../drain/format.ts';
 import type { Diagnostic } from '../../core/diagnostic.ts';
 import { diagnosticLine } from '../format.ts';
-import { editionFlag, formatFlag, inputPaths, mustExist, parse, stringFlag, type Command, type Io } from '../args.ts';
+import { editionFlag, formatFlag, inputPaths, mustExist, namespaceFlag, parse, stringFlag, type Command, type Io } from '../args.ts';
 
 const usage = `Usage: dvpc drain NODE... --inventory DIR [PATH...] [--format text|json|markdown]
                   [--edition CE|EE] [--namespace NS]
@@ -45,7 +45,9 @@ function split(args: string[], positionals: string[], nodeNames: ReadonlySet<str
   for (const p of positionals) {
     const isNode = nodeNames.has(p);
     const isPath = p === '-' || existsSync(p);
-    if (isNode && (!isPath || inventoryAt < 0 || args.indexOf(p) < inventoryAt)) nodes.push(p);
+    if (isNode && (!isPath || inventoryAt < 0 || args.indexOf(p) < inventoryAt)) {
+      if (!nodes.includes(p)) nodes.push(p);
+    }
     else if (isPath) paths.push(p);
     else throw new UsageError(`${p} is neither a node of the inventory nor a PATH that exists`);
   }
@@ -77,10 +79,11 @@ async function run(args: string[], io: Io): Promise<number> {
   mustExist(dir, 'inventory');
   const format = formatFlag(values, ['text', 'json', 'markdown']);
   const edition = editionFlag(values);
+  const namespace = namespaceFlag(values);
   const inventory = loadInventory(dir);
   const { nodes, paths } = split(args, positionals, new Set(inventory.nodes.map((n) => n.name)));
   inputPaths(paths, io);
-  const input = await desiredState(paths, stringFlag(values, 'namespace') ?? 'default', io);
+  const input = await desiredState(paths, namespace, io);
   const inputs: Diagnostic[] = [...input.diagnostics, ...inventory.diagnostics];
   const model = new ClusterModel(input.resources, { inventory, edition, files: input.files });
   const plan: DrainPlan = planDrain(model, nodes);

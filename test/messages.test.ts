@@ -1,0 +1,88 @@
+/**
+ * What the command line prints about untrusted input stays short and on its own lines, and odd
+ * flag values are usage errors, not internal ones (found by an attacker's review of the CLI).
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { dvpcHere } from './run-cli.ts';
+import { cleanup, tempDir } from './helpers.ts';
+
+const root = tempDir('dvpc-messages-');
+afterAll(() => cleanup(root));
+
+const TOKEN = 'AKIAIOSFODNN7EXAMPLE'.repeat(250); // 5,000 characters of a secret-looking run
+
+function vm(fields: { memory?: string; runPolicy?: string; name?: string } = {}): string {
+  return `apiVersion: virtualization.deckhouse.io/v1alpha2
+kind: VirtualMachine
+metadata: {name: ${JSON.stringify(fields.name ?? 'vm')}, namespace: apps}
+spec:
+  virtualMachineClassName: generic
+  runPolicy: ${fields.runPolicy ?? 'AlwaysOn'}
+  cpu: {cores: 1}
+  memory: {size: ${fields.memory ?? '1Gi'}}
+  blockDeviceRefs: [{kind: ClusterVirtualImage, name: ubuntu}]
+`;
+}
+
+function folder(name: string, files: Record<string, string>): string {
+  const dir = join(root, name);
+  mkdirSync(dir, { recursive: true });
+  for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text);
+  return dir;
+}
+
+describe('values quoted in messages', () => {
+  it('shows a long value as a short redacted excerpt with its length, in every format', async () => {
+    const dir = folder('long', { 'vm.yaml': vm({ memory: TOKEN, runPolicy: TOKEN.slice(0, 52) }) });
+    for (const format of ['text', 'json', 'sarif']) {
+      const r = await dvpcHere(['check', dir, '--format', format]);
+      expect(r.code).toBe(1);
+      expect(r.out).not.toContain('AKIAIOSFODNN7EXAMPLEAKIA');
+      expect(r.out).toContain('(5,000 characters)');
+      expect(r.out).toContain('(52 characters)');
+    }
+  });
+
+  it('still names the schema\'s own allowed values whole', async () => {
+    const r = await dvpcHere(['check', folder('enum', { 'vm.yaml': vm({ runPolicy: 'Sometimes' }) })]);
+    expect(r.out).toContain('"Sometimes" is not allowed; expected one of "AlwaysOn", "AlwaysOff", "Manual", "AlwaysOnUnlessStoppedManually"');
+  });
+});
+
+describe('one diagnostic, one line', () => {
+  it('escapes a newline in a file name and control characters in an object name in the text report', async () => {
+    const dir = folder('newline', {
+      'a\nok: 0 error(s), 0 warning(s).yaml': vm({ memory: 'lots' }),
+      'b.yaml': vm({ name: 'x\u001b[2Jy', memory: 'lots' }),
+    });
+    const r = await dvpcHere(['check', dir]);
+    expect(r.code).toBe(1);
+    expect(r.out).not.toMatch(/^ok: /m);
+    expect(r.out).toContain('a\\nok: 0 error(s), 0 warning(s).yaml');
+    expect(r.out).not.toContain('\u001b');
+    expect(r.out).toContain('x\\u001b[2Jy');
+  });
+});
+
+describe('flag values', () => {
+  it('--namespace must be a namespace name (exit 2) in check, diff and drain', async () => {
+    const dir = folder('ns', { 'vm.yaml': vm() });
+    for (const args of [['check', dir], ['diff', '--baseline', dir, dir], ['drain', 'w1', '--inventory', dir, dir]]) {
+      const r = await dvpcHere([...args, '--namespace', '../Etc x']);
+      expect(r.code, args[0]).toBe(2);
+      expect(r.err).toMatch(/--namespace "\.\.\/Etc x" is not a namespace name/);
+    }
+    expect((await dvpcHere(['check', dir, '--namespace', 'team-a'])).code).not.toBe(2);
+  });
+
+  it('--group-by names that are also properties of every JavaScript object are labels like any other', async () => {
+    for (const label of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      const r = await dvpcHere(['classes', '--inventory', 'stacks/lab/inventory', '--group-by', label]);
+      expect(r.err, label).not.toMatch(/internal error/);
+      expect(r.err, label).toMatch(new RegExp(`node lab-\\S+ has no ${label} and belongs to no group`));
+      expect(r.code, label).toBe(1);
+    }
+  });
+});
