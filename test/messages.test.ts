@@ -86,3 +86,16 @@ describe('flag values', () => {
     }
   });
 });
+
+describe('an object without a usable apiVersion or kind', () => {
+  it('says which field and what stands there, at its line', async () => {
+    const dir = folder('envelope', { 'a.yaml': 'apiVersion: v1\nkind: [x]\nmetadata: {name: a}\n---\napiVersion: 5\nkind: ConfigMap\nmetadata: {name: b}\n---\nkind: ConfigMap\nmetadata: {name: c}\n' });
+    const r = await dvpcHere(['check', dir, '--format', 'json']);
+    const found = (JSON.parse(r.out) as { diagnostics: { line: number; resource: string; path?: string; message: string }[] }).diagnostics;
+    expect(found.map((d) => [d.line, d.resource, d.path, d.message])).toEqual([
+      [2, '(no kind)/default/a', 'kind', "the object's kind must be a string, not a list"],
+      [5, 'ConfigMap/default/b', 'apiVersion', 'the object\'s apiVersion must be a string, not the number "5"'],
+      [9, 'ConfigMap/default/c', undefined, "the object's apiVersion is missing"],
+    ]);
+  });
+});

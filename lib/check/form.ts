@@ -12,6 +12,7 @@ import { diagnose, type Diagnostic } from '../core/diagnostic.ts';
 import { formatPath } from '../core/json.ts';
 import { excerpt } from '../core/excerpt.ts';
 import { DVP_KINDS, isDvpGroup } from '../core/kinds.ts';
+import { redactedExcerpt } from '../core/excerpt.ts';
 
 /** Keys the seed's documentation shows that the module's schema does not have, with the fix. */
 const SEED_KEYS: Record<string, string> = {
@@ -54,7 +55,11 @@ function editDistance(a: string, b: string): number {
 
 function checkEnvelope(r: Resource): Diagnostic[] {
   if (r.apiVersion === '' || r.kind === '') {
-    return [diagnose('DVP002', r, [], 'the object has no apiVersion or kind', 'every manifest needs apiVersion and kind')];
+    // Say which field, and what stands there instead of a string.
+    const field = r.apiVersion === '' ? 'apiVersion' : 'kind';
+    const value = r.body[field];
+    const what = value === undefined ? 'is missing' : typeof value === 'string' ? 'is empty' : `must be a string, not ${Array.isArray(value) ? 'a list' : value === null ? 'null' : typeof value === 'object' ? 'a mapping' : `the ${typeof value} ${redactedExcerpt(String(value))}`}`;
+    return [diagnose('DVP002', r, value === undefined ? [] : [field], `the object's ${field} ${what}`, 'every manifest needs apiVersion and kind as strings (e.g. apiVersion: v1, kind: ConfigMap)')];
   }
   if (!isDvpGroup(r.apiVersion)) return [];
   const version = r.apiVersion.slice(r.apiVersion.lastIndexOf('/') + 1);

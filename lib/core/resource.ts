@@ -31,7 +31,8 @@ export interface Resource {
 
 /** `Kind/name` or `Kind/namespace/name`, as diagnostics print it. */
 export function resourceId(r: Pick<Resource, 'kind' | 'name' | 'namespace'>): string {
-  return r.namespace === undefined ? `${r.kind}/${r.name}` : `${r.kind}/${r.namespace}/${r.name}`;
+  const kind = r.kind === '' ? '(no kind)' : r.kind;
+  return r.namespace === undefined ? `${kind}/${r.name}` : `${kind}/${r.namespace}/${r.name}`;
 }
 
 /** The identity two definitions of the same object share: group, kind, namespace, name. */
