@@ -1,6 +1,6 @@
 /** The synth pipeline: golden output, determinism, the atomic swap, and the command line. */
 import { describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, readdirSync, writeFileSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App } from 'cdk8s';
 import fleet from '../stacks/main.ts';
@@ -172,6 +172,9 @@ describe('the output folder a synth may replace', () => {
       process.chdir(cwd);
     }
     expect(() => synthesize(smallCluster([0]), { outdir: join(repo, 'package.json') })).toThrow(/is a file, not a folder/);
+    symlinkSync(join(repo, 'stacks'), join(repo, 'link'));
+    expect(() => synthesize(smallCluster([0]), { outdir: join(repo, 'link') })).toThrow(/is a link/);
+    rmSync(join(repo, 'link'));
     expect(() => synthesize(smallCluster([0]), { outdir: repo })).toThrow(/holds "package.json", which dvpc does not write/);
     // Inside a folder named like dvpc's own, the message names what dvpc did not write.
     const notes = join(repo, 'notes');

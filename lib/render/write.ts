@@ -84,6 +84,8 @@ export function outputFolderProblem(outdir: string): string | undefined {
   const target = resolve(outdir);
   const cwd = resolve(process.cwd());
   if (target === cwd || !relative(target, cwd).startsWith('..')) return `the output folder ${outdir} holds the working directory`;
+  // The swap renames a new folder onto the path: a link there would be replaced by a folder.
+  if (nodeFs.lstatSync(target, { throwIfNoEntry: false })?.isSymbolicLink()) return `the output folder ${outdir} is a link (the swap would replace the link, not fill the folder it points to); give the folder itself`;
   if (!nodeFs.existsSync(target)) return undefined;
   if (!nodeFs.statSync(target).isDirectory()) return `the output folder ${outdir} is a file, not a folder`;
   for (const entry of nodeFs.readdirSync(target)) {
