@@ -13,6 +13,7 @@ import { UsageError } from '../core/errors.ts';
 import { fileDiagnostic, type Diagnostic } from '../core/diagnostic.ts';
 import type { Resource } from '../core/resource.ts';
 import { mergeReports, runChecks, skippedCodes, type Report } from '../check/index.ts';
+import { checkKustomizations } from '../check/kustomize.ts';
 import { pairClusters, readClusters, readClustersAtRef, type ClusterInput } from './clusters.ts';
 import type { CheckOptions } from './resources.ts';
 
@@ -94,7 +95,8 @@ export function clusterStates(paths: readonly string[], options: CheckOptions = 
   const inventoryOf = inventories(pairs.filter((p) => !p.desired.handoff).map((p) => p.desired.name), options.inventory);
   return pairs.map(({ desired: d, baseline: b }) => {
     const inventory = d.handoff ? undefined : inventoryOf(d.name);
-    const diagnostics = [...d.diagnostics, ...(inventory?.diagnostics ?? []), ...(b?.diagnostics ?? [])];
+    // What the desired state's kustomizations pull in or generate; the baseline's are history.
+    const diagnostics = [...d.diagnostics, ...checkKustomizations(d.kustomizations), ...(inventory?.diagnostics ?? []), ...(b?.diagnostics ?? [])];
     const missing = options.requireInventory && !d.handoff ? missingInventory(d.name, inventory) : undefined;
     if (missing) diagnostics.push(missing);
     return { name: d.name, handoff: d.handoff, resources: d.resources, files: d.files, baseline: b?.resources, inventory, diagnostics };

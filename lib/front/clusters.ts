@@ -15,7 +15,8 @@ import { basename, extname, relative, resolve, sep } from 'node:path';
 import { append } from '../core/append.ts';
 import { toResource, type Resource } from '../core/resource.ts';
 import type { Diagnostic } from '../core/diagnostic.ts';
-import { loadManifests, manifestFiles } from '../read/files.ts';
+import { loadManifests } from '../read/files.ts';
+import { listInputs, type KustomizationInput } from '../read/kustomize-inputs.ts';
 import { loadFromGit } from '../read/git.ts';
 import type { LoadedObject } from '../read/yaml.ts';
 import type { StdinText } from '../read/stdin.ts';
@@ -33,6 +34,8 @@ export interface ClusterInput {
   readonly files: number;
   /** Read from dvpc's output root: the input holds every cluster, so one missing was removed. */
   readonly fromRoot: boolean;
+  /** Its kustomization files, with what they list and generate (checked for the desired state). */
+  readonly kustomizations: readonly KustomizationInput[];
 }
 
 /** A unit of one PATH, before PATHs are put together. */
@@ -95,30 +98,40 @@ function group<T>(items: readonly T[], key: (t: T) => Placement): Map<string, { 
   return out;
 }
 
-/** One PATH of the working tree: its files listed once, placed, and read unit by unit. */
-function unitsOfPath(path: string, namespace: string, seen: Set<string>, stdin: StdinText | undefined): Unit[] {
+/**
+ * One PATH of the working tree: its files listed once, placed, and read unit by unit. A file that
+ * only a kustomization lists goes where that kustomization goes: kustomize builds it there.
+ * `roots` are all the PATHs: what a kustomization lists may lie in any of them.
+ */
+function unitsOfPath(path: string, namespace: string, seen: Set<string>, stdin: StdinText | undefined, roots: readonly string[]): Unit[] {
   if (path === '-') {
     // Standard input (read by the command line) is one flat stream of documents.
     const loaded = loadResources([path], namespace, stdin);
-    return [{ name: 'stdin', handoff: false, named: false, fromRoot: false, resources: loaded.resources, diagnostics: loaded.diagnostics, files: loaded.files }];
+    return [{ name: 'stdin', handoff: false, named: false, fromRoot: false, resources: loaded.resources, diagnostics: loaded.diagnostics, files: loaded.files, kustomizations: [] }];
   }
   const listing: Diagnostic[] = [];
   const root = resolve(path);
-  const files = manifestFiles([path], listing).filter((f) => {
-    const key = resolve(f);
+  const inputs = listInputs([path], listing, roots);
+  const files = inputs.files.filter((f) => {
+    const key = resolve(f.path);
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
   });
-  const isFile = files.length === 1 && resolve(files[0] as string) === root;
-  const rels = files.map((f) => relative(root, resolve(f)).split(sep).join('/'));
+  const relOf = (p: string) => relative(root, resolve(p)).split(sep).join('/');
+  const isFile = files.length === 1 && resolve(files[0]?.path as string) === root;
+  const rels = files.map((f) => relOf(f.listedBy ?? f.path));
   const place = placer(nameOf(path, isFile), rels);
   const units: Unit[] = [];
-  for (const { placement, items } of group(files.map((f, i) => ({ f, rel: rels[i] as string })), (x) => place(x.rel)).values()) {
+  const byUnit = group(files.map((f, i) => ({ f: f.path, rel: rels[i] as string })), (x) => place(x.rel));
+  // A kustomization file named by two PATHs is followed once, like it is read once.
+  const kept = new Set(files.map((f) => resolve(f.path)));
+  const kustomizations = group(inputs.kustomizations.filter((k) => kept.has(resolve(k.file))), (k) => place(relOf(k.file)));
+  for (const [key, { placement, items }] of byUnit) {
     const loaded = loadManifests(items.map((x) => x.f));
-    units.push({ ...placement, resources: loaded.objects.map((o) => toResource(o.body, o.origin, namespace)), diagnostics: loaded.diagnostics, files: loaded.files });
+    units.push({ ...placement, resources: loaded.objects.map((o) => toResource(o.body, o.origin, namespace)), diagnostics: loaded.diagnostics, files: loaded.files, kustomizations: kustomizations.get(key)?.items ?? [] });
   }
-  if (units.length === 0) units.push({ ...place(''), resources: [], diagnostics: [], files: 0 });
+  if (units.length === 0) units.push({ ...place(''), resources: [], diagnostics: [], files: 0, kustomizations: [] });
   // A file named by two PATHs (a folder and a file in it) is reported once, like it is read once.
   const fresh = listing.filter((d) => {
     const key = `!${d.file ?? ''}\u0000${d.message}`;
@@ -143,9 +156,9 @@ function unitsAtRef(ref: string, path: string, namespace: string): Unit[] {
   const byUnit = group(objects, (x) => place(x.rel));
   const units: Unit[] = [];
   for (const { placement, items } of byUnit.values()) {
-    units.push({ ...placement, resources: items.map(({ o }: { o: LoadedObject }) => toResource(o.body, o.origin, namespace)), diagnostics: [], files: new Set(items.map(({ o }) => o.origin.file)).size });
+    units.push({ ...placement, resources: items.map(({ o }: { o: LoadedObject }) => toResource(o.body, o.origin, namespace)), diagnostics: [], files: new Set(items.map(({ o }) => o.origin.file)).size, kustomizations: [] });
   }
-  if (units.length === 0) units.push({ ...place(''), resources: [], diagnostics: [], files: loaded.files });
+  if (units.length === 0) units.push({ ...place(''), resources: [], diagnostics: [], files: loaded.files, kustomizations: [] });
   for (const d of loaded.diagnostics) {
     const p = place(relOf(d.file));
     (units.find((u) => u.name === p.name && u.handoff === p.handoff) ?? (units[0] as Unit)).diagnostics.push(d);
@@ -161,7 +174,7 @@ function combine(units: readonly Unit[]): ClusterInput[] {
   const byKey = new Map<string, Unit>();
   const merge = (key: string, u: Unit) => {
     const had = byKey.get(key);
-    byKey.set(key, had ? { ...had, resources: [...had.resources, ...u.resources], diagnostics: [...had.diagnostics, ...u.diagnostics], files: had.files + u.files, fromRoot: had.fromRoot || u.fromRoot } : u);
+    byKey.set(key, had ? { ...had, resources: [...had.resources, ...u.resources], diagnostics: [...had.diagnostics, ...u.diagnostics], files: had.files + u.files, fromRoot: had.fromRoot || u.fromRoot, kustomizations: [...had.kustomizations, ...u.kustomizations] } : u);
   };
   for (const u of units) if (u.named) merge(`${u.handoff}|${u.name}`, u);
   const flat = units.filter((u) => !u.named);
@@ -174,7 +187,8 @@ function combine(units: readonly Unit[]): ClusterInput[] {
 /** The clusters (and hand-off parts) of the PATHs as they are now. */
 export function readClusters(paths: readonly string[], namespace: string, stdin?: StdinText): ClusterInput[] {
   const seen = new Set<string>();
-  return combine(paths.flatMap((p) => unitsOfPath(p, namespace, seen, stdin)));
+  const roots = paths.filter((p) => p !== '-');
+  return combine(paths.flatMap((p) => unitsOfPath(p, namespace, seen, stdin, roots)));
 }
 
 /** The clusters of the PATHs as they are at a git ref (the previous state, for `--baseline-ref`). */
@@ -191,7 +205,7 @@ export interface ClusterPair {
 }
 
 function empty(like: ClusterInput): ClusterInput {
-  return { name: like.name, handoff: like.handoff, resources: [], diagnostics: [], files: 0, fromRoot: like.fromRoot };
+  return { name: like.name, handoff: like.handoff, resources: [], diagnostics: [], files: 0, fromRoot: like.fromRoot, kustomizations: [] };
 }
 
 /**

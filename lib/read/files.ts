@@ -11,7 +11,7 @@
  * - names are filtered before anything is resolved, so a dangling `README.md` link is ignored.
  */
 import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
-import { isAbsolute, join, relative, sep } from 'node:path';
+import { basename, isAbsolute, join, relative, sep } from 'node:path';
 import { append } from '../core/append.ts';
 import { fileDiagnostic, type Diagnostic } from '../core/diagnostic.ts';
 import { parseManifestText, type LoadedObject } from './yaml.ts';
@@ -26,7 +26,7 @@ export interface LoadedFiles {
 /** Files larger than this are not read: no manifest is, and it protects the checker's memory. */
 export const MAX_FILE_BYTES = 64 * 1024 * 1024;
 /** The kernel's own files: they hold a process's environment and memory, never manifests. */
-const KERNEL_FILES = /^\/(proc|sys)(\/|$)/;
+export const KERNEL_FILES = /^\/(proc|sys)(\/|$)/;
 /** The names `dvpc check` reads inside folders. */
 export const MANIFEST_NAME = /\.(ya?ml|json)$/i;
 
@@ -41,7 +41,7 @@ function errCode(e: unknown): string {
 }
 
 /** Whether `path` is `root` or lies below it (both real paths). */
-function isInside(path: string, root: string): boolean {
+export function isInside(path: string, root: string): boolean {
   return path === root || path.startsWith(root.endsWith(sep) ? root : `${root}${sep}`);
 }
 
@@ -53,21 +53,37 @@ function kindOf(st: Stats): string {
 }
 
 /**
- * Every manifest file under the given paths (files as named; folders recursively), sorted within
- * each folder. A PATH given explicitly is read whatever its name; inside folders only manifest
- * names are, and hidden entries and node_modules are skipped.
+ * A file found by the walk: the path as the user named it, where it really is, and the
+ * kustomization file that listed it when the walk alone would not have found it.
  */
-export function manifestFiles(paths: readonly string[], diagnostics: Diagnostic[]): string[] {
-  return collectFiles(paths, diagnostics).map((f) => f.path);
-}
-
-/** A file found by the walk: the path as the user named it, and where it really is. */
-interface FoundFile {
+export interface FoundFile {
   readonly path: string;
   readonly real: string;
+  readonly listedBy?: string | undefined;
 }
 
-function collectFiles(paths: readonly string[], diagnostics: Diagnostic[]): FoundFile[] {
+/** What a walk can be widened with (kustomize-inputs.ts): more names, and files other files name. */
+export interface WalkHooks {
+  /** A name read inside folders besides manifest names (kustomize's `Kustomization`). */
+  readonly alsoRead?: (name: string) => boolean;
+  /** Called once for each file found, in order, those it adds included. */
+  readonly found?: (file: FoundFile, walk: Walk) => void;
+}
+
+/** The walk as a hook sees it. */
+export interface Walk {
+  /** Whether this file or folder (a real path) was taken already. */
+  has(real: string): boolean;
+  /** Takes a file or folder as if it were a PATH (any name, the same rules), listed by `listedBy`. */
+  add(path: string, real: string, st: Stats, listedBy: string): void;
+}
+
+/**
+ * Every manifest file under the given paths (files as named; folders recursively), sorted within
+ * each folder, with the hooks' additions. A PATH given explicitly is read whatever its name;
+ * inside folders only manifest names are, and hidden entries and node_modules are skipped.
+ */
+export function walkFiles(paths: readonly string[], diagnostics: Diagnostic[], hooks: WalkHooks = {}): FoundFile[] {
   const out: FoundFile[] = [];
   const seen = new Set<string>();
   const roots: string[] = [];
@@ -83,7 +99,7 @@ function collectFiles(paths: readonly string[], diagnostics: Diagnostic[]): Foun
   }
   const insideRoots = (real: string) => roots.some((r) => isInside(real, r));
 
-  const take = (p: string, real: string, st: Stats, explicit: boolean) => {
+  const take = (p: string, real: string, st: Stats, explicit: boolean, listedBy?: string) => {
     if (seen.has(real)) return; // a symlink loop, or the same file twice
     seen.add(real);
     if (st.isDirectory()) {
@@ -96,17 +112,17 @@ function collectFiles(paths: readonly string[], diagnostics: Diagnostic[]): Foun
       }
       for (const name of entries) {
         if (name.startsWith('.') || name === 'node_modules') continue;
-        walkEntry(join(p, name), join(real, name));
+        walkEntry(join(p, name), join(real, name), listedBy);
       }
     } else if (st.isFile()) {
-      out.push({ path: p, real });
+      out.push({ path: p, real, listedBy });
     } else if (explicit || MANIFEST_NAME.test(p)) {
       problem(p, `${kindOf(st)}, not a regular file: it is not read`, 'remove it from the checked paths; only regular files are read');
     }
   };
 
   /** An entry found inside a folder: `p` as the user sees it, `at` where it really is now. */
-  const walkEntry = (p: string, at: string) => {
+  const walkEntry = (p: string, at: string, listedBy: string | undefined) => {
     let st: Stats;
     try {
       st = lstatSync(at);
@@ -114,7 +130,7 @@ function collectFiles(paths: readonly string[], diagnostics: Diagnostic[]): Foun
       problem(p, `cannot read: ${errCode(e)}`, 'check the file permissions');
       return;
     }
-    const manifestName = MANIFEST_NAME.test(p);
+    const manifestName = MANIFEST_NAME.test(p) || hooks.alsoRead?.(basename(p)) === true;
     if (st.isSymbolicLink()) {
       let real: string;
       try {
@@ -137,11 +153,11 @@ function collectFiles(paths: readonly string[], diagnostics: Diagnostic[]): Foun
         problem(p, 'a symbolic link that points outside the checked paths: it is not followed', 'replace the link by the file itself, or check the folder it points to explicitly');
         return;
       }
-      take(p, real, target, false);
+      take(p, real, target, false, listedBy);
       return;
     }
     if (!st.isDirectory() && !manifestName) return;
-    take(p, at, st, false);
+    take(p, at, st, false, listedBy);
   };
 
   for (const p of paths) {
@@ -155,6 +171,11 @@ function collectFiles(paths: readonly string[], diagnostics: Diagnostic[]): Foun
       continue;
     }
     take(p, real, st, true);
+  }
+  if (hooks.found) {
+    const walk: Walk = { has: (real) => seen.has(real), add: (p, real, st, listedBy) => take(p, real, st, true, listedBy) };
+    // Files a hook adds are visited in turn: a folder a kustomization lists holds kustomizations too.
+    for (let i = 0; i < out.length; i++) hooks.found(out[i] as FoundFile, walk);
   }
   return out;
 }
@@ -213,7 +234,7 @@ export function utf8Text(bytes: Uint8Array): string | undefined {
 export function loadManifests(paths: readonly string[]): LoadedFiles {
   const diagnostics: Diagnostic[] = [];
   const objects: LoadedObject[] = [];
-  const files = collectFiles(paths, diagnostics);
+  const files = walkFiles(paths, diagnostics);
   for (const f of files) {
     const shown = displayPath(f.path);
     if (KERNEL_FILES.test(f.real)) {

@@ -10,6 +10,7 @@ import { formatPath } from '../core/json.ts';
 import type { Origin } from '../core/resource.ts';
 import { severityOf } from '../core/codes.ts';
 import type { Diagnostic } from '../core/diagnostic.ts';
+import { isKustomizeConfig } from './kustomize-config.ts';
 
 export interface LoadedObject {
   readonly body: JsonObject;
@@ -51,8 +52,8 @@ export function collectObjects(value: Json, place: DocumentPlace, out: LoadedObj
   const found: LoadedObject[] = [];
   while (stack.length > 0) {
     const { body, base } = stack.pop() as { body: JsonObject; base: FieldPath };
-    // A kustomization.yaml configures a build; it is not an object of the cluster.
-    if (typeof body['apiVersion'] === 'string' && body['apiVersion'].startsWith('kustomize.config.k8s.io/')) continue;
+    // A kustomization file configures a build; it is not an object of the cluster.
+    if (isKustomizeConfig(body, place.file)) continue;
     if (!Object.hasOwn(body, 'items')) {
       const kind = body['kind'];
       if (typeof kind === 'string' && kind.endsWith('List')) {

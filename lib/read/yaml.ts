@@ -218,12 +218,36 @@ export function readingSession<T>(f: () => T, options: { documents?: boolean } =
 
 /** Parses one file's text into objects; problems become DVP001 (syntax) or DVP002 (lists) with the line. */
 export function parseManifestText(text: string, file: string): { objects: LoadedObject[]; diagnostics: Diagnostic[] } {
+  return objectsOf(sessionParse(text), file);
+}
+
+/** A text parsed once per reading session. */
+function sessionParse(text: string): ParsedText {
   let parsed = session?.files.get(text);
   if (!parsed) {
     parsed = parseText(text, session?.documents);
     session?.files.set(text, parsed);
   }
-  return objectsOf(parsed, file);
+  return parsed;
+}
+
+/**
+ * Each document of a configuration file that is not a manifest (a kustomization), with an origin
+ * that finds its fields' lines; syntax problems are left to the file's reading as a manifest.
+ */
+export function parseDocuments(text: string, file: string): { readonly value: Json; readonly origin: Origin }[] {
+  const parsed = sessionParse(text);
+  const out: { value: Json; origin: Origin }[] = [];
+  if (parsed.kind === 'json') {
+    const { source, starts } = parsed;
+    parsed.docs.forEach((value, i) => out.push({ value, origin: new JsonOrigin(file, source, starts[i] as number, []) }));
+  } else {
+    const { source } = parsed;
+    parsed.values.forEach((value, index) => {
+      if (value !== undefined) out.push({ value, origin: new YamlOrigin(file, source, index, []) });
+    });
+  }
+  return out;
 }
 
 /**
