@@ -61,6 +61,29 @@ describe('hostile input', () => {
     expect(r.err).not.toMatch(/\n\s+at /);
   });
 
+  it('a deeply nested JSON document is DVP001, as deep YAML is, in bounded time', async () => {
+    const depth = 50_000;
+    const r = await run({ 'deep.json': `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"deep"},\n"data":{"x":${'['.repeat(depth)}${']'.repeat(depth)}}}\n`, 'deep.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: deep2\ndata:\n  x: ${'['.repeat(depth)}${']'.repeat(depth)}\n` });
+    expect(r.code).toBe(1);
+    expect(r.json.diagnostics.map((d) => `${d.code} ${d.file?.replace(/.*\//, '')}`).sort()).toEqual(['DVP001 deep.json', 'DVP001 deep.yaml']);
+    const json = r.json.diagnostics.find((d) => d.file?.endsWith('deep.json'));
+    expect(json?.message).toMatch(/nested too deeply \(more than 1000 levels\)/);
+    expect(json).toMatchObject({ line: 2 });
+    expect(r.ms).toBeLessThan(10_000);
+  });
+
+  it('JSON nested as deep as the limit is read and checked (a key at the bottom is still found)', async () => {
+    // The object, data and 998 lists: 1,000 levels.
+    const nest = (inner: string) => `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"deep"},"data":{"x":${'['.repeat(998)}${inner}${']'.repeat(998)}}}\n`;
+    const clean = await run({ 'deep.json': nest('"no key here, only a string long enough to be read"') });
+    expect(clean.json.diagnostics).toEqual([]);
+    expect(clean.code).toBe(0);
+    const key = await run({ 'deep.json': nest(JSON.stringify('-----BEGIN RSA PRIVATE KEY-----\nMIIExampleOnlyNotAKey\n-----END RSA PRIVATE KEY-----\n')) });
+    expect(codes(key)).toEqual(['DVP701']);
+    const tooDeep = await run({ 'deep.json': nest('[]') });
+    expect(codes(tooDeep)).toEqual(['DVP001']);
+  });
+
   it('__proto__ and constructor keys change no prototype and are unknown fields', async () => {
     const r = await run({ 'proto.yaml': VM(`  virtualMachineClassName: generic\n  __proto__:\n    polluted: true\n  constructor:\n    prototype:\n      polluted: true\n  cpu:\n    cores: 1\n  memory:\n    size: 1Gi\n  blockDeviceRefs:\n    - kind: ClusterVirtualImage\n      name: x\n`) });
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();

@@ -6,12 +6,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { gzipSync } from 'node:zlib';
+import { createHash } from 'node:crypto';
 import { checkFiles, lineOf } from './check-helpers.ts';
 import { ClusterModel } from '../lib/model/cluster-model.ts';
 import { checkSecrets, SecretScan } from '../lib/check/secrets.ts';
 import { toResource } from '../lib/core/resource.ts';
 import { explodeUserData, userDataProblem } from '../lib/check/user-data.ts';
 import { newBudget } from '../lib/check/decode.ts';
+import type { JsonObject } from '../lib/core/json.ts';
 
 const b64 = (s: string | Buffer) => Buffer.from(s).toString('base64');
 const indent = (text: string, n: number) => text.split('\n').map((l) => (l.length > 0 ? ' '.repeat(n) + l : l)).join('\n');
@@ -20,6 +22,9 @@ const indent = (text: string, n: number) => text.split('\n').map((l) => (l.lengt
 const OPENSSH_KEY = '-----BEGIN OPENSSH PRIVATE KEY-----\nAAAAExampleOnlyNotAKeyAAAA\n-----END OPENSSH PRIVATE KEY-----\n';
 const RSA_KEY = '-----BEGIN RSA PRIVATE KEY-----\nMIIExampleOnlyNotAKey\n-----END RSA PRIVATE KEY-----\n';
 const PUTTY_KEY = 'PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nComment: ops\nPublic-Lines: 2\nAAAAC3NzaC1lZDI1NTE5\nAAAAIExample\nPrivate-Lines: 1\nAAAAIExampleOnly\nPrivate-MAC: 0123\n';
+const CERT = '-----BEGIN CERTIFICATE-----\nMIIBExampleOnlyNotACertificateMIIBExampleOnlyNotACertificate\n-----END CERTIFICATE-----\n';
+const PUBLIC_KEYS = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExampleOnlyExampleOnlyExampleOnly ops@example\n-----BEGIN PUBLIC KEY-----\nMFkwExampleOnly\n-----END PUBLIC KEY-----';
+const PGP_PUBLIC = '-----BEGIN PGP PUBLIC KEY BLOCK-----\nmQINBExampleOnly\n-----END PGP PUBLIC KEY BLOCK-----\n';
 const SSH2_KEY = '---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----\nComment: "ops"\nP2/56wAAAExampleOnly\n---- END SSH2 ENCRYPTED PRIVATE KEY ----\n';
 
 const secret = (body: string, type = 'Opaque', name = 'init') => `apiVersion: v1\nkind: Secret\nmetadata:\n  name: ${name}\n  namespace: apps\ntype: ${type}\n${body}`;
@@ -43,6 +48,10 @@ ${extra}  provisioning:
     type: UserData
     userData: ${JSON.stringify(userData)}
 `;
+/** base64 wrapped as tools wrap it (base64 -w, PEM bodies). */
+const wrap = (text: string, width: number) => text.replace(new RegExp(`(.{${width}})`, 'g'), '$1\n').trimEnd();
+/** A ConfigMap with kubectl's last-applied-configuration annotation holding `applied` (JSON, as kubectl writes it). */
+const lastApplied = (applied: object) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: keys\n  namespace: apps\n  annotations:\n    kubectl.kubernetes.io/last-applied-configuration: ${JSON.stringify(`${JSON.stringify(applied)}\n`)}\n`;
 const configMap = (body: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: keys\n  namespace: apps\n${body}`;
 
 function secretFindings(doc: string, allow: string[] = []) {
@@ -105,6 +114,21 @@ const cases: Case[] = [
   { name: 'a password in a VM that fails its schema', doc: vm('#cloud-config\nusers:\n  - name: ops\n    plain_text_passwd: hunter2\n', '  bogus: 1\n'), at: 'userData:', path: 'spec.provisioning.userData', resource: 'VirtualMachine/apps/vm', message: /users\[0\]\.plain_text_passwd/ },
   { name: 'a key in a Secret that fails its schema', doc: secret(`${stringData('id', RSA_KEY)}\nbogus: 1\n`), at: 'id: |', path: 'stringData.id', resource: S, message: /private key/ },
   { name: 'a password hash in the top-level password is DVP704', doc: vm('#cloud-config\npassword: $6$rounds=4096$salt$abcdefghijklmnopqrstuvwxyz\n'), at: 'userData:', path: 'spec.provisioning.userData', resource: 'VirtualMachine/apps/vm', code: 'DVP704', message: /password hash.*\(password\)/ },
+  // YAML merge keys: cloud-init's PyYAML safe_load applies them.
+  { name: 'a password merged in at the top (<<: {password: ...})', doc: vm('#cloud-config\n<<: {password: hunter2}\n'), at: 'userData:', path: 'spec.provisioning.userData', resource: 'VirtualMachine/apps/vm', message: /\(password\)/ },
+  { name: 'a chpasswd list merged from an anchor (chpasswd: {<<: *c})', doc: vm('#cloud-config\nx: &c {list: "root:hunter2"}\nchpasswd: {<<: *c}\n'), at: 'userData:', path: 'spec.provisioning.userData', resource: 'VirtualMachine/apps/vm', message: /chpasswd\.list/ },
+  { name: 'plain_text_passwd merged into a user from a list of mappings', doc: secret(stringData('userData', '#cloud-config\nusers: [{<<: [{name: ops}, {plain_text_passwd: hunter2}]}]\n')), at: 'userData: |', path: 'stringData.userData', resource: S, message: /users\[0\]\.plain_text_passwd/ },
+  { name: 'a passwd hash merged into a user is DVP704', doc: vm('#cloud-config\nusers: [{<<: [{name: ops}, {passwd: "$6$rounds=4096$salt$abcdefghijklmnopqrstuvwxyz"}]}]\n'), at: 'userData:', path: 'spec.provisioning.userData', resource: 'VirtualMachine/apps/vm', code: 'DVP704', message: /users\[0\]\.passwd/ },
+  // Sysprep reads <PlainText> case-insensitively.
+  { name: 'Sysprep <PlainText>TRUE</PlainText>', doc: secret(stringData('unattend.xml', '<unattend>\n  <Password><Value>P@ss</Value><PlainText>TRUE</PlainText></Password>\n</unattend>\n')), at: 'unattend.xml', path: 'stringData.unattend.xml', resource: S, message: /Sysprep/ },
+  { name: 'Sysprep <PlainText>True</PlainText>', doc: secret(data('unattend.xml', '<unattend>\n  <Password><Value>P@ss</Value><PlainText> True </PlainText></Password>\n</unattend>\n')), at: 'unattend.xml', path: 'data.unattend.xml', resource: S, message: /Sysprep/ },
+  // A key in base64 wherever it sits.
+  { name: 'a key in base64 in a ConfigMap\'s data', doc: configMap(`data:\n  id: ${b64(RSA_KEY)}\n`), at: 'id:', path: 'data.id', resource: 'ConfigMap/apps/keys', message: /private key.*\(base64\)/ },
+  { name: 'a key in base64 wrapped at 76 columns in a ConfigMap', doc: configMap(`data:\n  id: |\n${indent(wrap(b64(OPENSSH_KEY), 76), 4)}\n`), at: 'id: |', path: 'data.id', resource: 'ConfigMap/apps/keys', message: /private key/ },
+  { name: 'a key in base64 of gzip in an annotation of any kind', doc: `apiVersion: example.com/v1\nkind: Thing\nmetadata:\n  name: t\n  namespace: apps\n  annotations:\n    blob: ${b64(gzipSync(RSA_KEY))}\n`, at: 'blob:', path: 'metadata.annotations.blob', resource: 'Thing/apps/t', message: /private key/ },
+  { name: 'a key in base64 inside kubectl\'s last-applied-configuration', doc: lastApplied({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'keys', namespace: 'apps' }, data: { id: b64(RSA_KEY) } }), at: 'kubectl.kubernetes.io/last-applied-configuration', path: 'metadata.annotations.kubectl.kubernetes.io/last-applied-configuration', resource: 'ConfigMap/apps/keys', message: /private key/ },
+  { name: 'a key in base64 wrapped with \\n inside last-applied-configuration', doc: lastApplied({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'keys', namespace: 'apps' }, data: { id: wrap(b64(OPENSSH_KEY), 64) } }), at: 'kubectl.kubernetes.io/last-applied-configuration', path: 'metadata.annotations.kubectl.kubernetes.io/last-applied-configuration', resource: 'ConfigMap/apps/keys', message: /private key/ },
+  { name: 'a key in base64 in a runcmd of inline user data', doc: vm(`#cloud-config\nruncmd:\n  - echo ${b64(OPENSSH_KEY)} | base64 -d > /root/.ssh/id_ed25519\n`), at: 'userData:', path: 'spec.provisioning.userData', resource: 'VirtualMachine/apps/vm', message: /private key.*base64/ },
 ];
 
 describe('DVP701/DVP704: every encoded form of a secret counts as written', () => {
@@ -142,6 +166,16 @@ describe('the nearest correct inputs stay clean', () => {
     ['a password built from a variable is not a literal', vm('#!/bin/bash\necho "root:$ROOT_PASSWORD" | chpasswd\nchpasswd <<EOF\nops:$(cat /run/secret)\nEOF\n')],
     ['Sysprep with <PlainText>false</PlainText>', secret(stringData('unattend.xml', '<unattend>\n  <wcm:Password><Value>UABhAHMAcwA=</Value><wcm:PlainText>false</wcm:PlainText></wcm:Password>\n</unattend>\n'))],
     ['a credential type without data', secret('', 'kubernetes.io/tls')],
+    ['public keys and certificates in base64: a ConfigMap\'s values (wrapped too), annotations, last-applied-configuration, user data', [
+      configMap(`data:\n  ca.b64: ${b64(CERT)}\n  ca-wrapped.b64: |\n${indent(wrap(b64(CERT + CERT), 76), 4)}\n  pub.b64: ${b64(`${PUBLIC_KEYS}\n`)}\n  pgp.b64: ${b64(PGP_PUBLIC)}\n  ca.gz.b64: ${b64(gzipSync(CERT))}\n`),
+      `apiVersion: example.com/v1\nkind: Thing\nmetadata:\n  name: t\n  namespace: apps\n  annotations:\n    ca: ${b64(CERT)}\n    pub: ${b64(PUBLIC_KEYS)}\n`,
+      lastApplied({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'keys', namespace: 'apps' }, data: { ca: wrap(b64(CERT), 64), pub: b64(PUBLIC_KEYS) } }),
+      vm(`#cloud-config\nruncmd:\n  - echo ${b64(CERT)} | base64 -d > /etc/ssl/ca.pem\n`),
+    ].join('\n---\n')],
+    ['long base64 and hex that hold no key: digests, random bytes, gzip of text', configMap(`data:\n  sha256: ${createHash('sha256').update('x').digest('hex')}${createHash('sha256').update('y').digest('hex')}\n  sha512.b64: ${createHash('sha512').update('x').digest('base64')}${createHash('sha512').update('y').digest('base64')}\n  text.gz.b64: ${b64(gzipSync('#cloud-config\nhostname: vm\n'.repeat(20)))}\n`)],
+    ['merge keys that merge no password', vm('#cloud-config\nbase: &b {shell: /bin/bash, lock_passwd: true}\n<<: {hostname: vm}\nusers: [{<<: *b, name: ops}]\nchpasswd: {<<: {expire: false}}\n')],
+    ['a merged password of RANDOM', vm('#cloud-config\nr: &r {password: RANDOM}\n<<: *r\n')],
+    ['Sysprep with <PlainText>FALSE</PlainText> and False', secret(stringData('unattend.xml', '<unattend>\n  <Password><Value>UABhAHMAcwA=</Value><PlainText>FALSE</PlainText></Password>\n  <Password><Value>UABhAHMAcwA=</Value><PlainText>False</PlainText></Password>\n</unattend>\n'))],
     ['a cloud-config in a MIME part, gzip and base64 without secrets', secret(data('userData', gzipSync(MIME([`Content-Type: text/cloud-config\nContent-Transfer-Encoding: base64\n\n${b64('#cloud-config\nhostname: vm\nusers:\n  - name: ops\n    ssh_authorized_keys: [ssh-ed25519 AAAAC3Nza ops]\n')}`]))))],
   ];
   for (const [name, doc] of clean) {
@@ -185,11 +219,58 @@ describe('decoding is bounded', () => {
     expect(performance.now() - t).toBeLessThan(30_000);
   });
 
+  it('strings built to make the base64 scan overflow, rescan or inflate end in bounded time', () => {
+    const t = performance.now();
+    const values = [
+      'A'.repeat(8_000_000),
+      `${'A'.repeat(31)} `.repeat(200_000),
+      `${'A'.repeat(40)}\\n`.repeat(100_000),
+      `${'A'.repeat(40)}=`.repeat(100_000),
+    ];
+    // Many small gzip bombs in base64, each in its own annotation: the run's inflation budget stops them.
+    const bomb = b64(gzipSync(Buffer.alloc(8 * 1024 * 1024, 0x41)));
+    const bombs = Array.from({ length: 64 }, (_, i) => `    b${i}: ${bomb}${'A'.repeat(i)}`).join('\n');
+    const doc = [configMap(`data:\n${values.map((v, i) => `  v${i}: ${JSON.stringify(v)}`).join('\n')}\n`), `apiVersion: example.com/v1\nkind: Thing\nmetadata:\n  name: t\n  namespace: apps\n  annotations:\n${bombs}\n`].join('---\n');
+    expect(secretFindings(doc).found).toEqual([]);
+    expect(performance.now() - t).toBeLessThan(30_000);
+  });
+
   it('a cloud-config too large to parse is still read line by line', () => {
     const big = `#cloud-config\nusers:\n  - name: ops\n    plain_text_passwd: hunter2\n${Array.from({ length: 30_000 }, (_, i) => `k${i}: ${'v'.repeat(8)}`).join('\n')}\n`;
     const { found } = secretFindings(secret(stringData('userData', big)));
     expect(found.map((d) => d.code)).toContain('DVP701');
     expect(found[0]?.message).toMatch(/line by line/);
+  });
+});
+
+describe('nesting deeper than any real object', () => {
+  const thing = (spec: unknown) => toResource({ apiVersion: 'example.com/v1', kind: 'Thing', metadata: { name: 't', namespace: 'apps' }, spec } as JsonObject, { file: 'x.yaml', line: () => undefined }, 'default');
+  const nest = (inner: unknown, depth: number) => {
+    let v = inner;
+    for (let i = 0; i < depth; i++) v = [v];
+    return v;
+  };
+
+  it('50,000 levels are walked in linear time, and a key at the bottom is found where it is', () => {
+    const depth = 50_000;
+    const t = performance.now();
+    const scan = new SecretScan();
+    scan.object(thing(nest(RSA_KEY, depth)));
+    expect(performance.now() - t).toBeLessThan(10_000);
+    expect(scan.out.map((d) => d.code)).toEqual(['DVP701']);
+    expect(scan.out[0]?.path).toBe(`spec${'[0]'.repeat(depth)}`);
+  });
+
+  it('past the recursion depth, siblings keep their paths and their order', () => {
+    const scan = new SecretScan();
+    scan.object(thing(nest({ a: ['short', RSA_KEY], b: { c: OPENSSH_KEY }, d: 'a string long enough to be looked at' }, 300)));
+    expect(scan.out.map((d) => d.path)).toEqual([`spec${'[0]'.repeat(300)}.a[1]`, `spec${'[0]'.repeat(300)}.b.c`]);
+  });
+
+  it('a deep object with no key stays clean', () => {
+    const scan = new SecretScan();
+    scan.object(thing(nest({ a: 'no key in this string at all', b: [CERT] }, 5_000)));
+    expect(scan.out).toEqual([]);
   });
 });
 

@@ -19,6 +19,11 @@ export interface Budget {
 export interface RunBudget {
   /** Characters of cloud-config YAML still to be parsed; past it, cloud-configs are read line by line. */
   yaml: number;
+  /**
+   * Bytes gzip may still inflate to: a bomb costs about a kilobyte per megabyte it inflates to, so a
+   * budget per scan alone would let one file of many small bombs buy minutes of inflating.
+   */
+  inflate: number;
 }
 
 /** Decoded output per scan: far above any real user data (the module caps inline userData at 2 KiB). */
@@ -33,9 +38,11 @@ export const MAX_DEPTH = 8;
  */
 export const MAX_YAML_TEXT = 256 * 1024;
 export const RUN_YAML = 16 * 1024 * 1024;
+/** What a run inflates in all: far above a fleet's gzipped user data, a fraction of a second. */
+export const RUN_INFLATE = 256 * 1024 * 1024;
 
 export function newRunBudget(): RunBudget {
-  return { yaml: RUN_YAML };
+  return { yaml: RUN_YAML, inflate: RUN_INFLATE };
 }
 
 export function newBudget(run: RunBudget = newRunBudget()): Budget {
@@ -56,10 +63,12 @@ export function isGzip(bytes: Uint8Array): boolean {
 
 /** A gzip stream inflated to at most what the budget allows, or undefined (broken, or a bomb). */
 export function gunzipBounded(bytes: Uint8Array, budget: Budget): Buffer | undefined {
-  if (budget.bytes <= 0) return undefined;
+  const allowed = Math.min(budget.bytes, budget.run.inflate);
+  if (allowed <= 0) return undefined;
   try {
-    const out = gunzipSync(bytes, { maxOutputLength: budget.bytes });
+    const out = gunzipSync(bytes, { maxOutputLength: allowed });
     budget.bytes -= out.length;
+    budget.run.inflate -= out.length;
     return out;
   } catch {
     // RangeError past maxOutputLength, or a corrupt stream: nothing a guest would read either.
@@ -74,6 +83,70 @@ const BASE64URL = /^[A-Za-z0-9_\-=\s]*$/;
 /** Whether text could be base64 (standard or URL-safe alphabet, whitespace allowed). */
 export function looksBase64(text: string): boolean {
   return text.trim().length >= 8 && (BASE64.test(text) || BASE64URL.test(text));
+}
+
+/**
+ * The fewest base64 characters decoded from inside other text: a line as tools wrap base64 (64 or
+ * 76), more than the base64 of any key marker (48 at most), far less than any key file.
+ */
+export const MIN_BASE64_RUN = 64;
+/** A stretch of base64 long enough to be a line of wrapped base64 (64 or 76 characters as tools wrap it). */
+const MIN_LINE = 32;
+/** Escapes of a line break or a slash, as base64 is written inside JSON text (an annotation). */
+const ESCAPES = /\\([nrt\/])/g;
+
+/** A-Z, a-z, 0-9, + and / (by code: a regular expression would overflow its stack on megabytes of them). */
+function isBase64Char(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 47;
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13;
+}
+
+/**
+ * The base64 written inside a text, stretch by stretch (each at least MIN_BASE64_RUN characters):
+ * a value of its own, or one inside JSON or a command line, wrapped over lines or not. Lines of at
+ * least MIN_LINE characters join when only whitespace (or `\n` written as an escape) lies between
+ * them and the first has no padding; a stretch starts after a character no base64 holds, so it is
+ * decoded from its start. One pass over the text.
+ */
+export function base64Runs(text: string): string[] {
+  const t = text.includes('\\') ? text.replace(ESCAPES, (_, c: string) => (c === '/' ? '/' : '\n')) : text;
+  const runs: string[] = [];
+  let parts: string[] = [];
+  let length = 0;
+  // Whether the next line would continue the current stretch: only whitespace since its last line.
+  let joinable = false;
+  const flush = () => {
+    if (length >= MIN_BASE64_RUN) runs.push(parts.join(''));
+    parts = [];
+    length = 0;
+  };
+  let i = 0;
+  while (i < t.length) {
+    const c = t.charCodeAt(i);
+    if (!isBase64Char(c)) {
+      if (!isSpace(c)) joinable = false;
+      i++;
+      continue;
+    }
+    const start = i;
+    while (i < t.length && isBase64Char(t.charCodeAt(i))) i++;
+    let end = i;
+    while (end < t.length && end - i < 2 && t.charCodeAt(end) === 61) end++; // '=' padding
+    if (i - start < MIN_LINE) {
+      joinable = false;
+    } else {
+      if (!joinable) flush();
+      parts.push(t.slice(start, end));
+      length += end - start;
+      joinable = end === i; // padding ends the base64
+    }
+    i = end;
+  }
+  flush();
+  return runs;
 }
 
 /** base64 as Kubernetes and cloud-init decode it (whitespace ignored), charged to the budget. */

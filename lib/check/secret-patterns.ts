@@ -46,6 +46,11 @@ export function privateKey(text: string, where: string): Finding | undefined {
   return { code: 'DVP701', message: `a private key in clear text${where ? ` (${where})` : ''}`, hint: KEY_HINT };
 }
 
+/** Whether a finding is a private key (one key is reported once, however many decodings show it). */
+export function isPrivateKey(f: Finding): boolean {
+  return f.hint === KEY_HINT;
+}
+
 /** `<PlainText>` elements looked at per text: an answer file has a handful. */
 const MAX_ELEMENTS = 1000;
 const XML_ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
@@ -73,7 +78,8 @@ export function sysprepPlainText(text: string, where: string): Finding | undefin
     const start = m.index + m[0].length;
     const body = PLAIN_TEXT_BODY.exec(doc.slice(start, start + 512));
     if (!body) continue;
-    const value = xmlText(body[1] as string, declared).trim();
+    // Windows Setup reads the value case-insensitively: TRUE and True mean true as well.
+    const value = xmlText(body[1] as string, declared).trim().toLowerCase();
     if (value === 'true' || value === '1') {
       return { code: 'DVP701', message: `a clear-text password in a Sysprep answer file (<PlainText>true</PlainText>)${where ? ` (${where})` : ''}`, hint: 'keep the answer file in a Secret managed outside git' };
     }

@@ -7,7 +7,9 @@
  * `provisioning.userData`, a Secret's `data` and `stringData`) is decoded the way the guest
  * decodes it (user-data.ts, cloud-config.ts) and scanned part by part; a ConfigMap's binaryData
  * is decoded; anything else is scanned as written for private keys. Fleets repeat the same user
- * data on thousands of VMs, so each distinct text is scanned once per run.
+ * data on thousands of VMs, so each distinct text is scanned once per run. A key in base64 (or
+ * gzip in base64) counts as written wherever it sits: in a ConfigMap's value, in an annotation, in
+ * a line of user data; strings are decoded only where they hold a long stretch of base64.
  */
 import { append } from '../core/append.ts';
 import type { ClusterModel } from '../model/cluster-model.ts';
@@ -15,10 +17,10 @@ import type { Resource } from '../core/resource.ts';
 import { diagnose, type Diagnostic } from '../core/diagnostic.ts';
 import type { FieldPath } from '../core/json.ts';
 import { excerpt } from '../core/excerpt.ts';
-import { base64Bytes, bytesToText, gunzipBounded, isGzip, newBudget, newRunBudget, type RunBudget } from './decode.ts';
-import { explodeUserData, userDataProblem } from './user-data.ts';
+import { base64Bytes, base64Runs, bytesToText, gunzipBounded, isGzip, looksBase64, MIN_BASE64_RUN, newBudget, newRunBudget, type Budget, type RunBudget } from './decode.ts';
+import { explodeUserData, userDataProblem, type Payload } from './user-data.ts';
 import { cloudConfigFindings } from './cloud-config.ts';
-import { privateKey, scriptPasswords, sysprepPlainText, type Finding } from './secret-patterns.ts';
+import { isPrivateKey, privateKey, scriptPasswords, sysprepPlainText, type Finding } from './secret-patterns.ts';
 
 const CREDENTIAL_TYPES = new Set(['kubernetes.io/basic-auth', 'kubernetes.io/ssh-auth', 'kubernetes.io/dockerconfigjson', 'kubernetes.io/dockercfg', 'kubernetes.io/tls', 'bootstrap.kubernetes.io/token']);
 
@@ -37,41 +39,77 @@ const KEY_HINTS = /KEY|Key|key|PuTTY|Private-Lines|b3BlbnNzaC1rZXktdjE/;
  */
 const MIN_MARKER = 16;
 
+/**
+ * Whether a string may hold a key in base64: long enough, with a stretch of base64 as long as a
+ * wrapped line. Names, quantities, prose and JSON fail this at once; a fleet's strings rarely pass.
+ */
+function mayHoldEncodedKey(s: string): boolean {
+  return s.length >= MIN_BASE64_RUN && BASE64_STRETCH.test(s);
+}
+const BASE64_STRETCH = /[A-Za-z0-9+/]{32}/;
+
 const NOTHING: readonly Finding[] = Object.freeze([]);
 
 /** Everything a piece of user data (text, or bytes decoded from a Secret) reveals. */
 function scanUserData(input: string | Uint8Array, run: RunBudget): readonly Finding[] {
   const budget = newBudget(run);
   const out: Finding[] = [];
-  let key = false;
   const payloads = explodeUserData(input, budget);
   for (const p of payloads) {
     const k = privateKey(p.text, p.where);
-    if (k) {
-      out.push(k);
-      key = true;
-    }
+    if (k) out.push(k);
     const sysprep = sysprepPlainText(p.text, p.where);
     if (sysprep) out.push(sysprep);
     if (p.type === 'cloud-config') append(out, cloudConfigFindings(p.text, p.where, budget));
     if (p.type === 'script') append(out, scriptPasswords(p.text, p.where));
   }
-  // A key in what no decoding reached (a part cut off by the budget) still counts.
-  const whole = payloads.length === 1 && payloads[0]?.text === input;
-  if (!key && !whole) {
-    const k = privateKey(typeof input === 'string' ? input : bytesToText(input), '');
+  if (!out.some(isPrivateKey)) {
+    // A key in what no decoding reached (a part cut off by the budget) still counts; so does one
+    // left in base64 inside a payload (a line of a script, a file written without `encoding:`).
+    const whole = payloads.length === 1 && payloads[0]?.text === input;
+    const k = (whole ? undefined : privateKey(typeof input === 'string' ? input : bytesToText(input), '')) ?? encodedKeyIn(payloads, budget);
     if (k) out.push(k);
   }
   return out.length === 0 ? NOTHING : out.length === 1 ? out : dedupe(out);
 }
 
-/** A blob (a ConfigMap's binaryData): base64, perhaps gzip, scanned for keys. */
-function scanBlob(b64: string): readonly Finding[] {
-  const budget = newBudget();
+/** A key in base64, perhaps of gzip: decoded within the budget. */
+function keyInBase64(b64: string, where: string, budget: Budget): Finding | undefined {
   let bytes: Uint8Array | undefined = base64Bytes(b64, budget);
   if (bytes && isGzip(bytes)) bytes = gunzipBounded(bytes, budget);
-  const k = bytes ? privateKey(bytesToText(bytes), '') : undefined;
-  return k ? [k] : NOTHING;
+  return bytes ? privateKey(bytesToText(bytes), where) : undefined;
+}
+
+/** A blob (a ConfigMap's binaryData): base64, perhaps gzip, scanned for keys. */
+function scanBlob(b64: string, run: RunBudget): readonly Finding[] {
+  return single(keyInBase64(b64, '', newBudget(run)));
+}
+
+/**
+ * The first key left in base64 inside one of the payloads. A payload that is base64 through and
+ * through was decoded whole already (explodeUserData): it is not decoded a second time.
+ */
+function encodedKeyIn(payloads: readonly Payload[], budget: Budget): Finding | undefined {
+  for (const p of payloads) {
+    const whole = p.type === 'text' && looksBase64(p.text);
+    const k = !whole && mayHoldEncodedKey(p.text) ? encodedKey(p.text, p.where, budget) : undefined;
+    if (k) return k;
+  }
+  return undefined;
+}
+
+/** A key in the base64 written inside a text (a ConfigMap's value, an annotation, a line of a script). */
+function encodedKey(text: string, where: string, budget: Budget): Finding | undefined {
+  const at = where ? `${where}, base64` : 'base64';
+  for (const run of base64Runs(text)) {
+    const k = keyInBase64(run, at, budget);
+    if (k) return k;
+  }
+  return undefined;
+}
+
+function single(finding: Finding | undefined): readonly Finding[] {
+  return finding ? [finding] : NOTHING;
 }
 
 function dedupe(findings: Finding[]): Finding[] {
@@ -87,6 +125,9 @@ function dedupe(findings: Finding[]): Finding[] {
 /** Deeper than this, the walk goes on without recursion (hostile nesting cannot overflow the stack). */
 const RECURSION_DEPTH = 200;
 
+/** A value for the deep walk to enter (under `key`), or null: leave the last one entered. */
+type DeepStep = { readonly value: unknown; readonly key?: string | number } | null;
+
 interface Where {
   readonly secret: boolean;
   readonly configMap: boolean;
@@ -95,7 +136,7 @@ interface Where {
 
 /** One run of the check: the memo of scans by content, and the diagnostics. */
 export class SecretScan {
-  private readonly memo = { b64: new Map<string, readonly Finding[]>(), text: new Map<string, readonly Finding[]>(), blob: new Map<string, readonly Finding[]>() };
+  private readonly memo = { b64: new Map<string, readonly Finding[]>(), text: new Map<string, readonly Finding[]>(), blob: new Map<string, readonly Finding[]>(), encoded: new Map<string, readonly Finding[]>() };
   private readonly problems = new Map<string, string | undefined>();
   private readonly run = newRunBudget();
   /** Distinct texts scanned (the rest came from the memo). */
@@ -127,7 +168,7 @@ export class SecretScan {
   /** Every string under `value`, with its path (one array, pushed and popped: no garbage per value). */
   private walk(r: Resource, where: Where, value: unknown, path: (string | number)[]): void {
     if (typeof value === 'string') {
-      if (value.length >= MIN_MARKER || where.secret || where.configMap || path[path.length - 1] === 'userData') this.string(r, value, path, where);
+      this.visit(r, where, value, path);
     } else if (path.length > RECURSION_DEPTH) {
       this.walkDeep(r, where, value, path);
     } else if (Array.isArray(value)) {
@@ -147,15 +188,39 @@ export class SecretScan {
     }
   }
 
-  /** The same walk with an explicit stack, for what lies deeper than any real object. */
-  private walkDeep(r: Resource, where: Where, root: unknown, base: readonly (string | number)[]): void {
-    const stack: [unknown, (string | number)[]][] = [[root, [...base]]];
+  /**
+   * The same walk with an explicit stack, for what lies deeper than any real object. It shares the
+   * one path array with `walk` (a step is pushed on entering a value and popped by a marker after
+   * its children): copying the path per value would make hostile nesting quadratic.
+   */
+  private walkDeep(r: Resource, where: Where, root: unknown, path: (string | number)[]): void {
+    const base = path.length;
+    const stack: DeepStep[] = [{ value: root }];
     while (stack.length > 0) {
-      const [value, path] = stack.pop() as [unknown, (string | number)[]];
-      if (typeof value === 'string') this.string(r, value, path, where);
-      else if (Array.isArray(value)) value.forEach((v, i) => stack.push([v, [...path, i]]));
-      else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) stack.push([v, [...path, k]]);
+      const step = stack.pop() as DeepStep;
+      if (step === null) {
+        path.pop();
+        continue;
+      }
+      if (step.key !== undefined) {
+        path.push(step.key);
+        stack.push(null);
+      }
+      const value = step.value;
+      if (typeof value === 'string') this.visit(r, where, value, path);
+      // Children pushed last first, so that they are visited in the order `walk` visits them.
+      else if (Array.isArray(value)) for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], key: i });
+      else if (value !== null && typeof value === 'object') {
+        const keys = Object.keys(value);
+        for (let i = keys.length - 1; i >= 0; i--) stack.push({ value: (value as Record<string, unknown>)[keys[i] as string], key: keys[i] as string });
+      }
     }
+    path.length = base;
+  }
+
+  /** A string found by the walk: short ones are skipped except where user data or a Secret's value can hide. */
+  private visit(r: Resource, where: Where, value: string, path: readonly (string | number)[]): void {
+    if (value.length >= MIN_MARKER || where.secret || where.configMap || path[path.length - 1] === 'userData') this.string(r, value, path, where);
   }
 
   private string(r: Resource, value: string, path: readonly (string | number)[], at: Where): void {
@@ -168,15 +233,18 @@ export class SecretScan {
     } else if (at.secret && top === 'stringData') {
       this.report(r, [...path], this.cached('text', value, () => scanUserData(value, this.run)));
     } else if (at.configMap && top === 'binaryData') {
-      this.report(r, [...path], this.cached('blob', value, () => scanBlob(value)));
+      this.report(r, [...path], this.cached('blob', value, () => scanBlob(value, this.run)));
     } else if (at.dvp && path[path.length - 1] === 'userData' && path[path.length - 2] === 'provisioning') {
       this.report(r, [...path], this.cached('text', value, () => scanUserData(value, this.run)));
       let problem = this.problems.get(value);
       if (!this.problems.has(value)) this.problems.set(value, (problem = userDataProblem(value)));
       if (problem) this.out.push(diagnose('DVP703', r, [...path], problem, 'start the user data with a header cloud-init reads (#cloud-config followed by a YAML mapping, a #! script, ## template: jinja spelled exactly so, or MIME)'));
-    } else if (mayHoldKey(value)) {
-      const k = privateKey(value, '');
+    } else {
+      // Any other string: a key as written, else a key in the base64 it holds. (A Secret's data
+      // and binaryData are decoded above, whole: they never come here to be decoded again.)
+      const k = mayHoldKey(value) ? privateKey(value, '') : undefined;
       if (k) this.report(r, [...path], [k]);
+      else if (mayHoldEncodedKey(value)) this.report(r, [...path], this.cached('encoded', value, () => single(encodedKey(value, '', newBudget(this.run)))));
     }
   }
 

@@ -59,12 +59,18 @@ export function formatOf(text: string): PayloadType | 'jinja' | 'mime' | undefin
   return found;
 }
 
-/** A YAML document read the way cloud-init's PyYAML hands it over: every scalar as text. */
+/**
+ * A YAML document read the way cloud-init's PyYAML hands it over: every scalar as text, and `<<`
+ * merge keys applied (safe_load reads YAML 1.1, where a plain `<<` merges a mapping, an alias of
+ * one or a list of them into the mapping it stands in: keys written there win, then earlier
+ * merged mappings). Without merges, `chpasswd: {<<: *c}` would hide the password the guest sets.
+ */
 export function parseCloudYaml(text: string): { value: unknown } | { error: string } {
   const lines = new LineCounter();
   try {
     // uniqueKeys off: PyYAML keeps the last of duplicate keys, and the check is quadratic.
-    const docs = parseAllDocuments(text, { schema: 'failsafe', uniqueKeys: false, prettyErrors: false, lineCounter: lines });
+    // A merge of anything but mappings throws (as PyYAML's constructor does): an error below.
+    const docs = parseAllDocuments(text, { schema: 'failsafe', merge: true, uniqueKeys: false, prettyErrors: false, lineCounter: lines });
     const doc = Array.isArray(docs) ? docs[0] : undefined;
     if (!doc) return { value: null };
     const err = doc.errors[0];

@@ -8,6 +8,7 @@
  * the keys the text writes are counted with one regular expression and compared with the keys
  * JSON.parse kept; only when they differ is the text scanned again to name the key and its line.
  * A stream of several values (`{...}{...}`) is read value by value, as Go's decoder reads it.
+ * Nesting deeper than MAX_JSON_DEPTH is DVP001, as it is in YAML.
  */
 import type { FieldPath, Json } from '../core/json.ts';
 import { excerpt } from '../core/excerpt.ts';
@@ -15,6 +16,8 @@ import { excerpt } from '../core/excerpt.ts';
 export interface JsonProblem {
   readonly message: string;
   readonly offset: number | undefined;
+  /** How to fix it, when it is not a matter of syntax. */
+  readonly hint?: string;
 }
 
 export interface JsonStream {
@@ -124,23 +127,61 @@ function valueEnd(text: string, i: number): number {
   return -1;
 }
 
-function countKeys(value: Json): number {
-  let n = 0;
+/**
+ * Deeper JSON is refused (DVP001), as deep YAML is. The YAML reader gives up at about 1,250 levels
+ * (where the yaml package's parser runs out of Node's default stack), kubectl's decoders at 10,000,
+ * and no manifest comes near either. The limit sits below the YAML reader's, so that no check
+ * meets a deeper body from JSON than it can from YAML, and hostile nesting costs one linear pass.
+ */
+export const MAX_JSON_DEPTH = 1000;
+
+/** The keys a parsed value holds (as JSON.parse kept them) and how deep it nests (a scalar is 0). */
+function shapeOf(value: Json): { keys: number; depth: number } {
+  let keys = 0;
+  let deepest = 0;
+  // Two stacks side by side (the value, its depth): no pair allocated per value.
   const stack: Json[] = [value];
+  const depths: number[] = [1];
   while (stack.length > 0) {
     const v = stack.pop() as Json;
+    const depth = depths.pop() as number;
     if (v === null || typeof v !== 'object') continue;
+    if (depth > deepest) deepest = depth;
     if (Array.isArray(v)) {
-      for (const x of v) if (x !== null && typeof x === 'object') stack.push(x);
+      for (const x of v) {
+        if (x === null || typeof x !== 'object') continue;
+        stack.push(x);
+        depths.push(depth + 1);
+      }
     } else {
       for (const k in v) {
-        n++;
+        keys++;
         const x = v[k] as Json;
-        if (x !== null && typeof x === 'object') stack.push(x);
+        if (x === null || typeof x !== 'object') continue;
+        stack.push(x);
+        depths.push(depth + 1);
       }
     }
   }
-  return n;
+  return { keys, depth: deepest };
+}
+
+/** Where the value at [start, end) first opens a level deeper than `limit` (strings skipped whole). */
+function tooDeepAt(text: string, start: number, end: number, limit: number): number {
+  let depth = 0;
+  for (let i = start; i < end; i++) {
+    const c = text[i];
+    if (c === '"') {
+      STRING_AT.lastIndex = i;
+      if (!STRING_AT.test(text)) return start;
+      i = STRING_AT.lastIndex - 1;
+    } else if (c === '{' || c === '[') {
+      if (++depth > limit) return i;
+    } else if (c === '}' || c === ']') {
+      depth--;
+    }
+  }
+  return start;
 }
 
 function countKeyTokens(text: string, start: number, end: number): number {
@@ -183,7 +224,10 @@ function parseValue(text: string, start: number, end: number): { value: Json } |
   } catch {
     return { problem: { message: 'not valid JSON', offset: errorOffset(text, start) } };
   }
-  if (value !== null && typeof value === 'object' && countKeys(value) !== countKeyTokens(text, start, end)) {
+  if (value === null || typeof value !== 'object') return { value };
+  const shape = shapeOf(value);
+  if (shape.depth > MAX_JSON_DEPTH) return { problem: { message: `the document is nested too deeply (more than ${MAX_JSON_DEPTH} levels)`, offset: tooDeepAt(text, start, end, MAX_JSON_DEPTH), hint: 'flatten the document: no Kubernetes object nests this deeply' } };
+  if (shape.keys !== countKeyTokens(text, start, end)) {
     const dup = findDuplicate(text, start, end);
     if (dup) return { problem: dup };
   }

@@ -119,7 +119,7 @@ type ParsedText =
 function parseJsonText(text: string): ParsedText {
   const stream = readJsonStream(text);
   const problems: TextProblem[] = [];
-  if (stream.problem) problems.push({ code: 'DVP001', offset: stream.problem.offset, message: stream.problem.message, hint: 'fix the JSON syntax (kubectl reads a file that starts with { as JSON)' });
+  if (stream.problem) problems.push({ code: 'DVP001', offset: stream.problem.offset, message: stream.problem.message, hint: stream.problem.hint ?? 'fix the JSON syntax (kubectl reads a file that starts with { as JSON)' });
   return { kind: 'json', source: { text, lines: new LineIndex(text) }, docs: stream.docs, starts: stream.starts, problems };
 }
 
