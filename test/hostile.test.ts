@@ -1,6 +1,7 @@
 /**
  * Hostile input: every case ends in a diagnostic (or a usage error) with exit code 1 or 2, in
- * bounded time, never a crash or a stack trace.
+ * bounded time, never a crash or a stack trace. "Bounded" is the test's deadline (vitest's
+ * testTimeout): a hang fails it; how fast dvpc is, is measured by `npm run bench`, not here.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -22,16 +23,14 @@ const root = tempDir();
 afterAll(() => cleanup(root));
 let n = 0;
 
-async function run(files: Record<string, string | Buffer>, extra: string[] = []): Promise<{ code: number; json: { diagnostics: { code: string; message: string; file?: string }[] }; err: string; ms: number }> {
+async function run(files: Record<string, string | Buffer>, extra: string[] = []): Promise<{ code: number; json: { diagnostics: { code: string; message: string; file?: string }[] }; err: string }> {
   const dir = join(root, `case-${n++}`);
   mkdirSync(dir);
   for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
   const out: string[] = [];
   const err: string[] = [];
-  const t = performance.now();
   const code = await main(['check', dir, '--format', 'json', ...extra], { out: (s) => void out.push(s), err: (s) => void err.push(s), colour: false });
-  const ms = performance.now() - t;
-  return { code, json: out.length ? JSON.parse(out.join('')) : { diagnostics: [] }, err: err.join(''), ms };
+  return { code, json: out.length ? JSON.parse(out.join('')) : { diagnostics: [] }, err: err.join('') };
 }
 
 const codes = (r: Awaited<ReturnType<typeof run>>) => r.json.diagnostics.map((d) => d.code);
@@ -43,7 +42,6 @@ describe('hostile input', () => {
     const r = await run({ 'bomb.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: lol\ndata:\n  ${bomb.split('\n').join('\n  ')}\n` });
     expect(codes(r)).toEqual(['DVP001']);
     expect(r.code).toBe(1);
-    expect(r.ms).toBeLessThan(10_000);
   });
 
   it('a 10 MB string', async () => {
@@ -68,8 +66,9 @@ describe('hostile input', () => {
     expect(r.json.diagnostics.map((d) => `${d.code} ${d.file?.replace(/.*\//, '')}`).sort()).toEqual(['DVP001 deep.json', 'DVP001 deep.yaml']);
     const json = r.json.diagnostics.find((d) => d.file?.endsWith('deep.json'));
     expect(json?.message).toMatch(/nested too deeply \(more than 1000 levels\)/);
+    // The YAML reader says the same thing, not the engine's words.
+    expect(r.json.diagnostics.find((d) => d.file?.endsWith('deep.yaml'))?.message).toBe('not valid YAML: the document is nested too deeply');
     expect(json).toMatchObject({ line: 2 });
-    expect(r.ms).toBeLessThan(10_000);
   });
 
   it('JSON nested as deep as the limit is read and checked (a key at the bottom is still found)', async () => {
@@ -157,13 +156,11 @@ describe('hostile input', () => {
     const nodes = Array.from({ length: 10_000 }, (_, i) => `- apiVersion: v1\n  kind: Node\n  metadata:\n    name: node-${i}\n    labels:\n      node.deckhouse.io/group: worker\n      virtualization.deckhouse.io/kvm-enabled: "true"\n      cpu-model.node.virtualization.deckhouse.io/Nehalem: "true"\n      cpu-feature.node.virtualization.deckhouse.io/aes: "true"\n      host-model-cpu.node.virtualization.deckhouse.io/Model${i % 7}: "true"\n  status:\n    addresses:\n    - type: InternalIP\n      address: 172.16.${Math.floor(i / 250)}.${(i % 250) + 1}\n    allocatable:\n      cpu: "64"\n      memory: 256Gi\n`).join('');
     writeFileSync(join(inv, 'nodes.yaml'), `apiVersion: v1\nkind: List\nitems:\n${nodes}`);
     writeFileSync(join(inv, 'storage.yaml'), readFileSync(join(FIXTURE_INVENTORY, 'storage.yaml')));
-    const t = performance.now();
     const r = await run({ 'state.yaml': BASE }, ['--inventory', inv]);
     expect(codes(r)).toEqual([]);
     const out: string[] = [];
     expect(await main(['classes', '--inventory', inv, '--format', 'text'], { out: (s) => void out.push(s), err: () => undefined, colour: false })).toBe(0);
     expect(out.join('')).toMatch(/^class model0 {2}\(host-model-cpu=Model0\)$/m);
-    expect(performance.now() - t).toBeLessThan(30_000);
   });
 
   it('a 1 MB mapping reads in linear time, duplicate keys found on both readers\' paths', async () => {
@@ -173,13 +170,11 @@ describe('hostile input', () => {
     expect(big.length).toBeGreaterThan(900_000);
     const plain = await run({ 'big.yaml': big });
     expect(codes(plain)).toEqual([]);
-    expect(plain.ms).toBeLessThan(30_000);
     // An anchor sends the document to the document API; a key written twice, at its line.
     const dup = await run({ 'dup.yaml': `${big.replace('  k0: v0', '  k0: &a v0')}  k59999: again\n` });
     expect(codes(dup)).toEqual(['DVP001']);
     expect(dup.json.diagnostics[0]?.message).toMatch(/duplicate key "k59999"/);
     expect((dup.json.diagnostics[0] as { line?: number }).line).toBe(60_006);
-    expect(dup.ms).toBeLessThan(30_000);
   });
 
   it('a List inside a List: the inner objects are checked like any other', async () => {
@@ -429,7 +424,6 @@ describe('issue 9: reading untrusted trees', () => {
     execFileSync('mkfifo', [join(dir, 'pipe.yaml')]);
     symlinkSync('/dev/zero', join(dir, 'zero.yaml'));
     writeFileSync(join(dir, 'ns.yaml'), 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ok\n');
-    const t = performance.now();
     const out: string[] = [];
     const code = await main(['check', dir, join(dir, 'pipe.yaml'), '--inventory', '/dev/zero', '--baseline', join(dir, 'pipe.yaml'), '--format', 'json'], { out: (s) => void out.push(s), err: () => undefined, colour: false });
     const report = JSON.parse(out.join('')) as { diagnostics: { code: string; file: string; message: string }[] };
@@ -443,7 +437,6 @@ describe('issue 9: reading untrusted trees', () => {
     ]);
     // Given as a PATH itself, a device is refused as well.
     expect(checkPaths(['/dev/zero']).diagnostics.map((d) => d.message)).toEqual(['a device, not a regular file: it is not read']);
-    expect(performance.now() - t).toBeLessThan(5_000);
   });
 
   it('a dangling link that is not a manifest is ignored; one that is, is DVP001', async () => {

@@ -213,12 +213,9 @@ describe('dvpc check on kustomization files', () => {
   });
 
   it.skipIf(!existsSync('dist'))("dvpc check dist: dvpc's own output stays clean, every file read once", () => {
-    const started = performance.now();
     const report = checkPaths(['dist']);
-    const ms = performance.now() - started;
     expect(report.diagnostics).toEqual([]);
     // The kustomization files list only what the walk reads already: no object twice.
     expect(report.summary.resources).toBe(loadManifests(['dist']).objects.length);
-    expect(ms).toBeLessThan(10_000);
   });
 });

@@ -192,6 +192,8 @@ function parseOne(text: string, lineCounter?: LineCounter): Document.Parsed | Re
   const doc = list[0] as Document.Parsed | undefined;
   if (!doc) return undefined;
   const err = doc.errors[0];
+  // The yaml package records a stack overflow of its composer as an error of the document.
+  if (err && /Maximum call stack size exceeded/.test(err.message)) return { message: 'the document is nested too deeply', offset: err.pos?.[0] };
   if (err) return { message: err.message.split('\n')[0] ?? err.message, offset: err.pos?.[0] };
   const directives = doc.directives;
   if (directives?.yaml.explicit || Object.keys(directives?.tags ?? {}).some((h) => !DEFAULT_TAG_HANDLES.has(h))) {
