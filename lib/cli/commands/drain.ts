@@ -45,11 +45,10 @@ function split(args: string[], positionals: string[], nodeNames: ReadonlySet<str
   for (const p of positionals) {
     const isNode = nodeNames.has(p);
     const isPath = p === '-' || existsSync(p);
-    if (isNode && (!isPath || inventoryAt < 0 || args.indexOf(p) < inventoryAt)) {
-      if (!nodes.includes(p)) nodes.push(p);
-    }
-    else if (isPath) paths.push(p);
-    else throw new UsageError(`${p} is neither a node of the inventory nor a PATH that exists`);
+    const asNode = isNode && (!isPath || inventoryAt < 0 || args.indexOf(p) < inventoryAt);
+    if (!asNode && !isPath) throw new UsageError(`${p} is neither a node of the inventory nor a PATH that exists`);
+    const list = asNode ? nodes : paths;
+    if (!list.includes(p)) list.push(p); // a node or PATH named twice is drained or read once
   }
   if (nodes.length === 0) throw new UsageError('drain needs at least one NODE of the inventory');
   return { nodes, paths };
