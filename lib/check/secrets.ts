@@ -277,6 +277,16 @@ function checkDownloads(model: ClusterModel): Diagnostic[] {
   return out;
 }
 
+/**
+ * DVP701/DVP704 for objects that are not the cluster's objects but would become part of them
+ * (a kustomization's inline patches, its generated ConfigMaps): the same scan as every object.
+ */
+export function secretsIn(resources: readonly Resource[]): Diagnostic[] {
+  const scan = new SecretScan();
+  for (const r of resources) scan.object(r);
+  return scan.out;
+}
+
 export function checkSecrets(model: ClusterModel): Diagnostic[] {
   const scan = new SecretScan();
   for (const r of model.resources) scan.object(r);
