@@ -56,6 +56,7 @@ describe('one diagnostic, one line', () => {
     const dir = folder('newline', {
       'a\nok: 0 error(s), 0 warning(s).yaml': vm({ memory: 'lots' }),
       'b.yaml': vm({ name: 'x\u001b[2Jy', memory: 'lots' }),
+      'c\u202egpj.yaml': vm({ memory: 'lots' }),
     });
     const r = await dvpcHere(['check', dir]);
     expect(r.code).toBe(1);
@@ -63,6 +64,9 @@ describe('one diagnostic, one line', () => {
     expect(r.out).toContain('a\\nok: 0 error(s), 0 warning(s).yaml');
     expect(r.out).not.toContain('\u001b');
     expect(r.out).toContain('x\\u001b[2Jy');
+    // A mark that reverses the text after it is shown, not obeyed.
+    expect(r.out).not.toContain('\u202e');
+    expect(r.out).toContain('c\\u202egpj.yaml');
   });
 });
 

@@ -21,11 +21,11 @@ function paint(on: boolean, colour: keyof typeof COLOURS, text: string): string 
 
 /**
  * Text as one terminal line: control characters (a newline in a file name, an escape sequence in
- * an object's name) shown escaped, so input can neither add a line such as a fake "ok: 0 error(s)"
- * nor drive the terminal.
+ * an object's name) and the marks that reorder text (U+202E) shown escaped, so input can neither
+ * add a line such as a fake "ok: 0 error(s)", nor drive the terminal, nor make text read otherwise.
  */
 function printable(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069]/g, (c) => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
 }
 
 /**

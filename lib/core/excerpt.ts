@@ -35,7 +35,7 @@ export function redactedExcerpt(value: unknown, max = EXCERPT_LENGTH): string {
 }
 
 function quote(shown: string, total: number, cut: boolean): string {
-  const quoted = JSON.stringify(shown).replace(/[\u2028\u2029\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const quoted = JSON.stringify(shown).replace(/[\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return cut ? `${quoted.slice(0, shown.endsWith('…') ? -2 : -1)}…" (${total.toLocaleString('en-US')} characters)` : quoted;
 }
 
