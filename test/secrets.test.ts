@@ -13,6 +13,7 @@ import { checkSecrets, SecretScan } from '../lib/check/secrets.ts';
 import { toResource } from '../lib/core/resource.ts';
 import { explodeUserData, userDataProblem } from '../lib/check/user-data.ts';
 import { newBudget } from '../lib/check/decode.ts';
+import { isSopsEncryptedText } from '../lib/check/sops.ts';
 import type { JsonObject } from '../lib/core/json.ts';
 
 const b64 = (s: string | Buffer) => Buffer.from(s).toString('base64');
@@ -53,6 +54,12 @@ const wrap = (text: string, width: number) => text.replace(new RegExp(`(.{${widt
 /** A ConfigMap with kubectl's last-applied-configuration annotation holding `applied` (JSON, as kubectl writes it). */
 const lastApplied = (applied: object) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: keys\n  namespace: apps\n  annotations:\n    kubectl.kubernetes.io/last-applied-configuration: ${JSON.stringify(`${JSON.stringify(applied)}\n`)}\n`;
 const configMap = (body: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: keys\n  namespace: apps\n${body}`;
+/** base64 cut into groups of `n` by spaces. */
+const spaced = (text: string, n: number) => text.replace(new RegExp(`(.{${n}})`, 'g'), '$1 ').trimEnd();
+/** An object of a kind dvpc does not know, with one annotation. */
+const annotated = (key: string, value: string) => `apiVersion: example.com/v1\nkind: Thing\nmetadata:\n  name: t\n  namespace: apps\n  annotations:\n    ${key}: ${JSON.stringify(value)}\n`;
+/** A kubeconfig with no key in it: a CA in base64, a token. */
+const KUBECONFIG = `apiVersion: v1\nkind: Config\nclusters:\n  - name: c\n    cluster:\n      server: https://10.0.0.1:6443\n      certificate-authority-data: ${b64(CERT)}\nusers:\n  - name: u\n    user:\n      token: eyJhbGciOiJSUzI1NiJ9.ExampleOnly.ExampleOnly\ncontexts:\n  - name: c\n    context: {cluster: c, user: u}\ncurrent-context: c\n`;
 
 function secretFindings(doc: string, allow: string[] = []) {
   const run = checkFiles({ 'state.yaml': doc }, { inventory: null, allow });
@@ -116,6 +123,7 @@ const cases: Case[] = [
   { name: 'a password hash in the top-level password is DVP704', doc: vm('#cloud-config\npassword: $6$rounds=4096$salt$abcdefghijklmnopqrstuvwxyz\n'), at: 'userData:', path: 'spec.provisioning.userData', resource: 'VirtualMachine/apps/vm', code: 'DVP704', message: /password hash.*\(password\)/ },
   // YAML merge keys: cloud-init's PyYAML safe_load applies them.
   { name: 'a password merged in at the top (<<: {password: ...})', doc: vm('#cloud-config\n<<: {password: hunter2}\n'), at: 'userData:', path: 'spec.provisioning.userData', resource: 'VirtualMachine/apps/vm', message: /\(password\)/ },
+  { name: 'a password merged with an explicit !!merge tag', doc: vm('#cloud-config\nd: &d {password: hunter2}\n!!merge <<: *d\n'), at: 'userData:', path: 'spec.provisioning.userData', resource: 'VirtualMachine/apps/vm', message: /\(password\)/ },
   { name: 'a chpasswd list merged from an anchor (chpasswd: {<<: *c})', doc: vm('#cloud-config\nx: &c {list: "root:hunter2"}\nchpasswd: {<<: *c}\n'), at: 'userData:', path: 'spec.provisioning.userData', resource: 'VirtualMachine/apps/vm', message: /chpasswd\.list/ },
   { name: 'plain_text_passwd merged into a user from a list of mappings', doc: secret(stringData('userData', '#cloud-config\nusers: [{<<: [{name: ops}, {plain_text_passwd: hunter2}]}]\n')), at: 'userData: |', path: 'stringData.userData', resource: S, message: /users\[0\]\.plain_text_passwd/ },
   { name: 'a passwd hash merged into a user is DVP704', doc: vm('#cloud-config\nusers: [{<<: [{name: ops}, {passwd: "$6$rounds=4096$salt$abcdefghijklmnopqrstuvwxyz"}]}]\n'), at: 'userData:', path: 'spec.provisioning.userData', resource: 'VirtualMachine/apps/vm', code: 'DVP704', message: /users\[0\]\.passwd/ },
@@ -129,6 +137,20 @@ const cases: Case[] = [
   { name: 'a key in base64 inside kubectl\'s last-applied-configuration', doc: lastApplied({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'keys', namespace: 'apps' }, data: { id: b64(RSA_KEY) } }), at: 'kubectl.kubernetes.io/last-applied-configuration', path: 'metadata.annotations.kubectl.kubernetes.io/last-applied-configuration', resource: 'ConfigMap/apps/keys', message: /private key/ },
   { name: 'a key in base64 wrapped with \\n inside last-applied-configuration', doc: lastApplied({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'keys', namespace: 'apps' }, data: { id: wrap(b64(OPENSSH_KEY), 64) } }), at: 'kubectl.kubernetes.io/last-applied-configuration', path: 'metadata.annotations.kubectl.kubernetes.io/last-applied-configuration', resource: 'ConfigMap/apps/keys', message: /private key/ },
   { name: 'a key in base64 in a runcmd of inline user data', doc: vm(`#cloud-config\nruncmd:\n  - echo ${b64(OPENSSH_KEY)} | base64 -d > /root/.ssh/id_ed25519\n`), at: 'userData:', path: 'spec.provisioning.userData', resource: 'VirtualMachine/apps/vm', message: /private key.*base64/ },
+  // base64 of base64 of a key, wherever it sits.
+  { name: 'a key in base64 of base64 in a ConfigMap\'s data', doc: configMap(`data:\n  id: ${b64(b64(RSA_KEY))}\n`), at: 'id:', path: 'data.id', resource: 'ConfigMap/apps/keys', message: /private key/ },
+  { name: 'a key in base64 of base64 in an annotation', doc: annotated('blob', b64(b64(OPENSSH_KEY))), at: 'blob:', path: 'metadata.annotations.blob', resource: 'Thing/apps/t', message: /private key/ },
+  { name: 'a key in base64 of base64 in a Secret\'s stringData', doc: secret(`stringData:\n  id: ${b64(b64(RSA_KEY))}\n`), at: 'id:', path: 'stringData.id', resource: S, message: /private key/ },
+  { name: 'a key in base64 of base64 in write_files with encoding b64', doc: secret(stringData('userData', `#cloud-config\nwrite_files:\n  - path: /root/.ssh/id_rsa.b64\n    encoding: b64\n    content: ${b64(b64(RSA_KEY))}\n`)), at: 'userData: |', path: 'stringData.userData', resource: S, message: /private key.*write_files\[0\]/ },
+  { name: 'a key in base64 of base64 of gzip in a ConfigMap\'s binaryData', doc: configMap(`binaryData:\n  key: ${b64(b64(gzipSync(OPENSSH_KEY)))}\n`), at: 'key:', path: 'binaryData.key', resource: 'ConfigMap/apps/keys', message: /private key/ },
+  // base64 cut by spaces, or wrapped in short lines.
+  { name: 'a key in base64 with a space every 4 characters in a ConfigMap', doc: configMap(`data:\n  id: ${spaced(b64(RSA_KEY), 4)}\n`), at: 'id:', path: 'data.id', resource: 'ConfigMap/apps/keys', message: /private key/ },
+  { name: 'a key in base64 with a space every 16 characters in a ConfigMap', doc: configMap(`data:\n  id: ${spaced(b64(OPENSSH_KEY), 16)}\n`), at: 'id:', path: 'data.id', resource: 'ConfigMap/apps/keys', message: /private key/ },
+  { name: 'a key in base64 wrapped at 20 columns in a ConfigMap', doc: configMap(`data:\n  id: |\n${indent(wrap(b64(OPENSSH_KEY), 20), 4)}\n`), at: 'id: |', path: 'data.id', resource: 'ConfigMap/apps/keys', message: /private key/ },
+  { name: 'a key in base64 cut at random places in an annotation', doc: annotated('blob', b64(RSA_KEY).replace(/(.{7})(.{3})(.{11})/g, '$1 $2\n$3 ')), at: 'blob:', path: 'metadata.annotations.blob', resource: 'Thing/apps/t', message: /private key/ },
+  { name: 'a key in spaced base64 in runcmd (echo ... | tr -d | base64 -d)', doc: vm(`#cloud-config\nruncmd:\n  - echo '${spaced(b64(OPENSSH_KEY), 4)}' | tr -d ' ' | base64 -d > /root/.ssh/id_ed25519\n`), at: 'userData:', path: 'spec.provisioning.userData', resource: 'VirtualMachine/apps/vm', message: /private key.*base64/ },
+  { name: 'a key in short-wrapped base64 in a here-document of a script', doc: secret(stringData('userData', `#!/bin/sh\nbase64 -d > /root/.ssh/id_rsa <<EOF\n${wrap(b64(RSA_KEY), 24)}\nEOF\nchmod 600 /root/.ssh/id_rsa\n`)), at: 'userData: |', path: 'stringData.userData', resource: S, message: /private key.*base64/ },
+  { name: 'a key in short-wrapped base64 of gzip in a here-document after a path', doc: vm(`#!/bin/sh\nbase64 -d <<EOF | gunzip > /root/key\n${wrap(b64(gzipSync(OPENSSH_KEY)), 20)}\nEOF\n`), at: 'userData:', path: 'spec.provisioning.userData', resource: 'VirtualMachine/apps/vm', message: /private key/ },
 ];
 
 describe('DVP701/DVP704: every encoded form of a secret counts as written', () => {
@@ -173,9 +195,18 @@ describe('the nearest correct inputs stay clean', () => {
       vm(`#cloud-config\nruncmd:\n  - echo ${b64(CERT)} | base64 -d > /etc/ssl/ca.pem\n`),
     ].join('\n---\n')],
     ['long base64 and hex that hold no key: digests, random bytes, gzip of text', configMap(`data:\n  sha256: ${createHash('sha256').update('x').digest('hex')}${createHash('sha256').update('y').digest('hex')}\n  sha512.b64: ${createHash('sha512').update('x').digest('base64')}${createHash('sha512').update('y').digest('base64')}\n  text.gz.b64: ${b64(gzipSync('#cloud-config\nhostname: vm\n'.repeat(20)))}\n`)],
+    ['a tagged merge key (!!str <<) is a plain key, as PyYAML reads it', vm('#cloud-config\nd: &d {password: hunter2}\n!!str <<: *d\n')],
     ['merge keys that merge no password', vm('#cloud-config\nbase: &b {shell: /bin/bash, lock_passwd: true}\n<<: {hostname: vm}\nusers: [{<<: *b, name: ops}]\nchpasswd: {<<: {expire: false}}\n')],
     ['a merged password of RANDOM', vm('#cloud-config\nr: &r {password: RANDOM}\n<<: *r\n')],
     ['Sysprep with <PlainText>FALSE</PlainText> and False', secret(stringData('unattend.xml', '<unattend>\n  <Password><Value>UABhAHMAcwA=</Value><PlainText>FALSE</PlainText></Password>\n  <Password><Value>UABhAHMAcwA=</Value><PlainText>False</PlainText></Password>\n</unattend>\n'))],
+    ['public keys, certificates, a CA bundle and a kubeconfig without keys, nested in base64 and cut by whitespace', [
+      configMap(`data:\n  ca.b64.b64: ${b64(b64(CERT + CERT))}\n  pub.b64.b64: ${b64(b64(PUBLIC_KEYS))}\n  ca.spaced4: ${spaced(b64(CERT), 4)}\n  pub.spaced16: ${spaced(b64(PUBLIC_KEYS), 16)}\n  ca.wrapped20: |\n${indent(wrap(b64(CERT), 20), 4)}\n  kubeconfig: |\n${indent(KUBECONFIG, 4)}\n  kubeconfig.b64.b64: ${b64(b64(KUBECONFIG))}\n  ca.gz.b64.b64: ${b64(b64(gzipSync(CERT)))}\n`),
+      annotated('ca', b64(b64(CERT))),
+      secret(`stringData:\n  ca: ${b64(b64(CERT))}\n  kubeconfig: ${b64(KUBECONFIG)}\n  kubeconfig.b64: ${b64(b64(KUBECONFIG))}\n${data('kubeconfig.b64.b64', b64(b64(KUBECONFIG)))}`),
+      secret(stringData('userData', `#cloud-config\nwrite_files:\n  - path: /etc/ssl/ca.b64\n    encoding: b64\n    content: ${b64(b64(CERT))}\nruncmd:\n  - echo '${spaced(b64(CERT), 4)}' | tr -d ' ' | base64 -d > /etc/ssl/ca.pem\n`), 'Opaque', 'ca'),
+      vm(`#!/bin/sh\nbase64 -d > /etc/ssl/ca.pem <<EOF\n${wrap(b64(CERT), 24)}\nEOF\n`),
+    ].join('\n---\n')],
+    ['hashes, digests and prose cut by whitespace, and in base64 of base64', configMap(`data:\n  sums: |\n${indent(['x', 'y', 'z'].map((v) => `${createHash('sha256').update(v).digest('hex')}  ${v}.img`).join('\n'), 4)}\n  digests: ${['x', 'y', 'z'].map((v) => createHash('sha512').update(v).digest('base64').replace(/=+$/, '')).join(' ')}\n  image: registry.example.com/ubuntu@sha256:${createHash('sha256').update('x').digest('hex')}\n  sums.b64.b64: ${b64(b64(createHash('sha512').update('x').digest('hex')))}\n  readme: |\n    This ConfigMap holds the settings of the frontend tier and nothing else at all\n    Ask the platform team before you change any of them in production or staging\n`)],
     ['a cloud-config in a MIME part, gzip and base64 without secrets', secret(data('userData', gzipSync(MIME([`Content-Type: text/cloud-config\nContent-Transfer-Encoding: base64\n\n${b64('#cloud-config\nhostname: vm\nusers:\n  - name: ops\n    ssh_authorized_keys: [ssh-ed25519 AAAAC3Nza ops]\n')}`]))))],
   ];
   for (const [name, doc] of clean) {
@@ -315,4 +346,68 @@ describe('DVP703 follows the module\'s header rules', () => {
       expect(d?.message).not.toMatch(/secret-hostname|"vm/);
     });
   }
+});
+
+describe('SOPS: values encrypted at rest are no secret in clear', () => {
+  /** Bytes that look random (ciphertext, nonces), the same on every run. */
+  const noise = (seed: string, n: number) => {
+    let out = Buffer.alloc(0);
+    for (let i = 0; out.length < n; i++) out = Buffer.concat([out, createHash('sha256').update(`${seed}${i}`).digest()]);
+    return out.subarray(0, n);
+  };
+  const enc = (seed: string, n = 48, type = 'str') => `ENC[AES256_GCM,data:${noise(`${seed}d`, n).toString('base64')},iv:${noise(`${seed}i`, 32).toString('base64')},tag:${noise(`${seed}t`, 16).toString('base64')},type:${type}]`;
+  const AGE = `-----BEGIN AGE ENCRYPTED FILE-----\n${wrap(b64(Buffer.concat([Buffer.from('age-encryption.org/v1\n-> X25519 '), Buffer.from(noise('age', 32).toString('base64')), Buffer.from('\n'), noise('body', 120)])), 64)}\n-----END AGE ENCRYPTED FILE-----\n`;
+  const sopsMeta = `sops:\n  kms: []\n  age:\n    - recipient: age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p\n      enc: |\n${indent(AGE, 8)}  lastmodified: "2024-05-01T10:00:00Z"\n  mac: ${enc('mac', 32)}\n  unencrypted_suffix: _unencrypted\n  version: 3.8.1\n`;
+  const sopsSecret = (type: string, body: string) => secret(`${body}${sopsMeta}`, type, 'registry');
+
+  it('a credential Secret whose values are ENC[...] with SOPS metadata: no DVP701, no DVP002 for sops', () => {
+    const doc = [
+      sopsSecret('kubernetes.io/dockerconfigjson', `data:\n  .dockerconfigjson: ${enc('docker', 120)}\n`),
+      secret(`stringData:\n  userData: ${enc('ud', 300)}\n  token: ${enc('token')}\n${sopsMeta}`, 'Opaque', 'init'),
+    ].join('---\n');
+    const { run, found } = secretFindings(doc);
+    expect(found).toEqual([]);
+    expect(run.diagnostics.filter((d) => d.code === 'DVP002')).toEqual([]);
+  });
+
+  it('a value left in clear in a SOPS Secret is still DVP701 (a credential type, a key)', () => {
+    const cred = sopsSecret('kubernetes.io/basic-auth', `stringData:\n  username_unencrypted: ops\n  password: ${enc('pw')}\n`);
+    expect(secretFindings(cred).found).toMatchObject([{ code: 'DVP701', path: 'type', resource: 'Secret/apps/registry' }]);
+    const key = sopsSecret('Opaque', `stringData:\n  id_rsa_unencrypted: |\n${indent(RSA_KEY, 4)}  token: ${enc('token')}\n`);
+    expect(secretFindings(key).found).toMatchObject([{ code: 'DVP701', path: 'stringData.id_rsa_unencrypted', message: expect.stringMatching(/private key/) }]);
+  });
+
+  it('ENC[...] values without SOPS metadata, and a key in base64 passed off as ENC[...], are not encrypted', () => {
+    const noMeta = secret(`stringData:\n  token: ${enc('token')}\n`, 'kubernetes.io/basic-auth', 'registry');
+    expect(secretFindings(noMeta).found.map((d) => d.code)).toEqual(['DVP701']);
+    const fake = `ENC[AES256_GCM,data:${b64(RSA_KEY)},iv:${noise('i', 32).toString('base64')},tag:${noise('t', 16).toString('base64')},type:str]`;
+    expect(secretFindings(sopsSecret('Opaque', `stringData:\n  id: ${fake}\n`)).found).toMatchObject([{ code: 'DVP701', path: 'stringData.id' }]);
+  });
+
+  it('a top-level sops field is allowed on a Secret only, and only as a mapping', () => {
+    const ns = `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: apps\n${sopsMeta}`;
+    expect(secretFindings(ns).run.diagnostics.filter((d) => d.code === 'DVP002').map((d) => d.message).join('\n')).toMatch(/sops/);
+    const scalar = secret(`stringData:\n  token: ${enc('token')}\nsops: yes\n`);
+    expect(secretFindings(scalar).run.diagnostics.map((d) => d.code)).toContain('DVP002');
+  });
+
+  it('isSopsEncryptedText tells a file SOPS encrypted through and through (dotenv, INI, YAML, JSON)', () => {
+    const dotenv = `DB_PASSWORD=${enc('db')}\n#ENC[AES256_GCM,data:abcd,iv:${noise('c', 32).toString('base64')},tag:${noise('ct', 16).toString('base64')},type:comment]\nAPI_TOKEN=${enc('api')}\nsops_age__list_0__map_enc=-----BEGIN AGE ENCRYPTED FILE-----\\nYWdl\\n-----END AGE ENCRYPTED FILE-----\\n\nsops_age__list_0__map_recipient=age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p\nsops_lastmodified=2024-05-01T10:00:00Z\nsops_mac=${enc('mac', 32)}\nsops_unencrypted_suffix=_unencrypted\nsops_version=3.8.1\n`;
+    const yaml = `db_password: ${enc('db')}\nnested:\n  list:\n    - ${enc('a')}\n    - ${enc('b', 4, 'int')}\n${sopsMeta}`;
+    const json = JSON.stringify({ db_password: enc('db'), port: enc('p', 2, 'int'), sops: { age: [{ recipient: 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p', enc: AGE }], lastmodified: '2024-05-01T10:00:00Z', mac: enc('mac', 32), version: '3.8.1' } }, null, 2);
+    const ini = `[database]\npassword = ${enc('db')}\n\n[sops]\nage__list_0__map_recipient = age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p\nlastmodified = 2024-05-01T10:00:00Z\nmac = ${enc('mac', 32)}\nversion = 3.8.1\n`;
+    for (const text of [dotenv, yaml, json, ini]) expect(isSopsEncryptedText(text), text.slice(0, 40)).toBe(true);
+    const clear = [
+      'DB_PASSWORD=hunter2\nAPI_TOKEN=abc\n',
+      dotenv.replace(`API_TOKEN=${enc('api')}`, 'API_TOKEN=hunter2'),
+      dotenv.replace(/^sops_mac=.*\n/m, ''),
+      'db_password: hunter2\n',
+      yaml.replace(`db_password: ${enc('db')}`, 'db_password: hunter2'),
+      yaml.replace(/^ {2}mac: .*\n/m, ''),
+      json.replace(`"port": "${enc('p', 2, 'int')}"`, '"port": 5432'),
+      ini.replace(`password = ${enc('db')}`, 'password = hunter2'),
+      `db_password: ${enc('db')}\n`,
+    ];
+    for (const text of clear) expect(isSopsEncryptedText(text), text.slice(0, 60)).toBe(false);
+  });
 });

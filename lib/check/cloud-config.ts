@@ -7,6 +7,7 @@
  */
 import { affordYaml, base64Bytes, bytesToText, gunzipBounded, isGzip, type Budget } from './decode.ts';
 import { parseCloudYaml } from './user-data.ts';
+import { encodedPrivateKey } from './encoded-key.ts';
 import { clearPassword, HASH, passwordHash, privateKey, RANDOM, scriptPasswords, sysprepPlainText, type Finding } from './secret-patterns.ts';
 
 type Rec = Record<string, unknown>;
@@ -74,7 +75,8 @@ export function cloudConfigFindings(text: string, where: string, budget: Budget)
     const content = writtenContent(f['content'], scalar(f['encoding']), budget);
     if (content === undefined) return;
     const field = at(`write_files[${i}]`);
-    const key = privateKey(content, field);
+    // A key as written, or in base64 again inside what the guest writes (base64 of base64 of a key).
+    const key = privateKey(content, field) ?? encodedPrivateKey(content, `${field}, base64`, budget, 2);
     if (key) out.push(key);
     const sysprep = sysprepPlainText(content, field);
     if (sysprep) out.push(sysprep);

@@ -4,7 +4,7 @@
  * decompression bomb, a deep nest of encodings or a flood of parts stops at a limit instead of
  * eating the checker's memory or time.
  */
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, inflateRawSync } from 'node:zlib';
 
 /** What one scan of a piece of user data may spend, shared by every layer it decodes. */
 export interface Budget {
@@ -65,15 +65,71 @@ export function isGzip(bytes: Uint8Array): boolean {
 export function gunzipBounded(bytes: Uint8Array, budget: Budget): Buffer | undefined {
   const allowed = Math.min(budget.bytes, budget.run.inflate);
   if (allowed <= 0) return undefined;
+  let out: Buffer | undefined;
   try {
-    const out = gunzipSync(bytes, { maxOutputLength: allowed });
-    budget.bytes -= out.length;
-    budget.run.inflate -= out.length;
-    return out;
+    out = gunzipSync(bytes, { maxOutputLength: allowed });
   } catch {
+    // Bytes after the stream (base64 run into the word after it) make gunzip fail: the deflate
+    // body alone is inflated then, as a guest's `base64 -d | gunzip` would still print it.
+    out = inflateBody(bytes, allowed);
+  }
+  if (out === undefined) {
     // RangeError past maxOutputLength, or a corrupt stream: nothing a guest would read either.
+    // Inflating it still cost time: charged at what deflate can expand to, at most what was allowed.
+    budget.run.inflate -= Math.min(allowed, bytes.length * MAX_DEFLATE_RATIO);
     return undefined;
   }
+  budget.bytes -= out.length;
+  budget.run.inflate -= out.length;
+  return out;
+}
+
+/** The most deflate expands its input (RFC 1951: a 258-byte match per 2 bits, about 1032:1). */
+const MAX_DEFLATE_RATIO = 1032;
+
+/** The deflate body of a gzip member (RFC 1952 header skipped) inflated, anything after it ignored. */
+function inflateBody(bytes: Uint8Array, allowed: number): Buffer | undefined {
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (b.length < 10 || b[2] !== 8) return undefined;
+  const flags = b[3] as number;
+  let at = 10;
+  if (flags & 4) at += 2 + b.readUInt16LE(Math.min(at, b.length - 2)); // FEXTRA
+  for (const bit of [8, 16]) {
+    // FNAME, FCOMMENT: zero-terminated
+    if (!(flags & bit)) continue;
+    const zero = b.indexOf(0, at);
+    if (zero < 0) return undefined;
+    at = zero + 1;
+  }
+  if (flags & 2) at += 2; // FHCRC
+  if (at >= b.length) return undefined;
+  try {
+    return inflateRawSync(b.subarray(at), { maxOutputLength: allowed });
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Where a gzip stream starts within the first bytes, or -1: decoded base64 can start with a few
+ * bytes of a word that ran into it ("echo" before the argument), and the stream follows them.
+ */
+export function gzipStart(bytes: Uint8Array): number {
+  const last = Math.min(GZIP_SEARCH, bytes.length - 3);
+  for (let i = 0; i <= last; i++) if (bytes[i] === 0x1f && bytes[i + 1] === 0x8b && bytes[i + 2] === 0x08) return i;
+  return -1;
+}
+const GZIP_SEARCH = 48;
+
+/** Whether decoded bytes read as text (few control characters), not binary data. */
+export function isMostlyText(text: string): boolean {
+  const sample = text.slice(0, 1024);
+  let control = 0;
+  for (let i = 0; i < sample.length; i++) {
+    const c = sample.charCodeAt(i);
+    if ((c < 32 && c !== 9 && c !== 10 && c !== 13) || c === 0xfffd) control++;
+  }
+  return sample.length > 0 && control <= sample.length * 0.05;
 }
 
 // One character class each, anchored: linear on any input (no backtracking between classes).
@@ -90,10 +146,10 @@ export function looksBase64(text: string): boolean {
  * 76), more than the base64 of any key marker (48 at most), far less than any key file.
  */
 export const MIN_BASE64_RUN = 64;
-/** A stretch of base64 long enough to be a line of wrapped base64 (64 or 76 characters as tools wrap it). */
-const MIN_LINE = 32;
 /** Escapes of a line break or a slash, as base64 is written inside JSON text (an annotation). */
 const ESCAPES = /\\([nrt\/])/g;
+
+const WHITESPACE = /[ \t\r\n]+/g;
 
 /** A-Z, a-z, 0-9, + and / (by code: a regular expression would overflow its stack on megabytes of them). */
 function isBase64Char(c: number): boolean {
@@ -104,24 +160,39 @@ function isSpace(c: number): boolean {
   return c === 32 || c === 9 || c === 10 || c === 13;
 }
 
+/** A stretch of base64 found inside a text, its whitespace removed. */
+export interface Base64Run {
+  readonly text: string;
+  /**
+   * Where its groups start, modulo 4 (bit r: some group starts r characters after a multiple of
+   * 4): the alignments the base64 may really start at when a word ran into it ("EOF" before the
+   * lines of a here-document, "cat" before the argument of a command).
+   */
+  readonly offsets: number;
+}
+
 /**
- * The base64 written inside a text, stretch by stretch (each at least MIN_BASE64_RUN characters):
- * a value of its own, or one inside JSON or a command line, wrapped over lines or not. Lines of at
- * least MIN_LINE characters join when only whitespace (or `\n` written as an escape) lies between
- * them and the first has no padding; a stretch starts after a character no base64 holds, so it is
- * decoded from its start. One pass over the text.
+ * The base64 written inside a text, stretch by stretch (each at least MIN_BASE64_RUN base64
+ * characters): a value of its own, or one inside JSON or a command line, wrapped over lines of
+ * any width or cut into groups by spaces. Groups of any length join when only whitespace (or
+ * `\n` written as an escape) lies between them and the first has no padding; a stretch starts
+ * after a character no base64 holds. One pass over the text.
  */
-export function base64Runs(text: string): string[] {
+export function base64Runs(text: string): Base64Run[] {
   const t = text.includes('\\') ? text.replace(ESCAPES, (_, c: string) => (c === '/' ? '/' : '\n')) : text;
-  const runs: string[] = [];
-  let parts: string[] = [];
+  const runs: Base64Run[] = [];
+  // The current stretch: where it starts and ends in `t`, and its base64 characters.
+  let from = 0;
+  let to = 0;
   let length = 0;
-  // Whether the next line would continue the current stretch: only whitespace since its last line.
+  let offsets = 0;
+  // Whether the next group would continue the current stretch: only whitespace since its last group.
   let joinable = false;
   const flush = () => {
-    if (length >= MIN_BASE64_RUN) runs.push(parts.join(''));
-    parts = [];
+    // Only whitespace lies between the groups of a stretch: one slice, its whitespace removed.
+    if (length >= MIN_BASE64_RUN) runs.push({ text: length === to - from ? t.slice(from, to) : t.slice(from, to).replace(WHITESPACE, ''), offsets });
     length = 0;
+    offsets = 0;
   };
   let i = 0;
   while (i < t.length) {
@@ -135,14 +206,14 @@ export function base64Runs(text: string): string[] {
     while (i < t.length && isBase64Char(t.charCodeAt(i))) i++;
     let end = i;
     while (end < t.length && end - i < 2 && t.charCodeAt(end) === 61) end++; // '=' padding
-    if (i - start < MIN_LINE) {
-      joinable = false;
-    } else {
-      if (!joinable) flush();
-      parts.push(t.slice(start, end));
-      length += end - start;
-      joinable = end === i; // padding ends the base64
+    if (!joinable) {
+      flush();
+      from = start;
     }
+    offsets |= 1 << (length % 4);
+    to = end;
+    length += end - start;
+    joinable = end === i; // padding ends the base64
     i = end;
   }
   flush();

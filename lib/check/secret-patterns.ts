@@ -14,8 +14,8 @@ export interface Finding {
   readonly hint: string;
 }
 
-const KEY_HINT = 'never commit private keys: keep them in a Secret managed outside git (sealed or external secrets)';
-const PASSWORD_HINT = 'use SSH keys (ssh_authorized_keys), or move the user data into a Secret managed outside git (sealed or external secrets)';
+const KEY_HINT = 'never commit private keys: keep them in a Secret managed outside git (sealed or external secrets) or encrypted with SOPS';
+const PASSWORD_HINT = 'use SSH keys (ssh_authorized_keys), or move the user data into a Secret managed outside git (sealed or external secrets) or encrypted with SOPS';
 const HASH_HINT = 'use SSH keys and lock_passwd: true, or keep the user data in a Secret managed outside git';
 
 /**

@@ -8,8 +8,11 @@
  * decodes it (user-data.ts, cloud-config.ts) and scanned part by part; a ConfigMap's binaryData
  * is decoded; anything else is scanned as written for private keys. Fleets repeat the same user
  * data on thousands of VMs, so each distinct text is scanned once per run. A key in base64 (or
- * gzip in base64) counts as written wherever it sits: in a ConfigMap's value, in an annotation, in
- * a line of user data; strings are decoded only where they hold a long stretch of base64.
+ * gzip in base64, or base64 of base64, cut by spaces or wrapped in lines of any width: see
+ * encoded-key.ts) counts as written wherever it sits: in a ConfigMap's value, in an annotation, in
+ * a line of user data; strings are decoded only where they hold a long stretch of base64. A
+ * Secret encrypted with SOPS (sops.ts) holds ciphertext in its ENC[...] values: those are neither
+ * user data nor credentials in clear, and only its values left in clear count.
  */
 import { append } from '../core/append.ts';
 import type { ClusterModel } from '../model/cluster-model.ts';
@@ -17,7 +20,9 @@ import type { Resource } from '../core/resource.ts';
 import { diagnose, type Diagnostic } from '../core/diagnostic.ts';
 import type { FieldPath } from '../core/json.ts';
 import { excerpt } from '../core/excerpt.ts';
-import { base64Bytes, base64Runs, bytesToText, gunzipBounded, isGzip, looksBase64, MIN_BASE64_RUN, newBudget, newRunBudget, type Budget, type RunBudget } from './decode.ts';
+import { base64Bytes, bytesToText, looksBase64, MIN_BASE64_RUN, newBudget, newRunBudget, type Budget, type RunBudget } from './decode.ts';
+import { encodedPrivateKey, keyInBase64 } from './encoded-key.ts';
+import { hasSopsMetadata, isSopsValue } from './sops.ts';
 import { explodeUserData, userDataProblem, type Payload } from './user-data.ts';
 import { cloudConfigFindings } from './cloud-config.ts';
 import { isPrivateKey, privateKey, scriptPasswords, sysprepPlainText, type Finding } from './secret-patterns.ts';
@@ -40,13 +45,13 @@ const KEY_HINTS = /KEY|Key|key|PuTTY|Private-Lines|b3BlbnNzaC1rZXktdjE/;
 const MIN_MARKER = 16;
 
 /**
- * Whether a string may hold a key in base64: long enough, with a stretch of base64 as long as a
- * wrapped line. Names, quantities, prose and JSON fail this at once; a fleet's strings rarely pass.
+ * Whether a string may hold a key in base64: long enough to hold a stretch of it. (Base64 can be
+ * cut into groups of any size by spaces, so no shorter pattern is a sign: base64Runs decides, in
+ * one pass.) Names and quantities fail this at once.
  */
 function mayHoldEncodedKey(s: string): boolean {
-  return s.length >= MIN_BASE64_RUN && BASE64_STRETCH.test(s);
+  return s.length >= MIN_BASE64_RUN;
 }
-const BASE64_STRETCH = /[A-Za-z0-9+/]{32}/;
 
 const NOTHING: readonly Finding[] = Object.freeze([]);
 
@@ -73,14 +78,7 @@ function scanUserData(input: string | Uint8Array, run: RunBudget): readonly Find
   return out.length === 0 ? NOTHING : out.length === 1 ? out : dedupe(out);
 }
 
-/** A key in base64, perhaps of gzip: decoded within the budget. */
-function keyInBase64(b64: string, where: string, budget: Budget): Finding | undefined {
-  let bytes: Uint8Array | undefined = base64Bytes(b64, budget);
-  if (bytes && isGzip(bytes)) bytes = gunzipBounded(bytes, budget);
-  return bytes ? privateKey(bytesToText(bytes), where) : undefined;
-}
-
-/** A blob (a ConfigMap's binaryData): base64, perhaps gzip, scanned for keys. */
+/** A blob (a ConfigMap's binaryData): base64, perhaps of gzip or of base64 again, scanned for keys. */
 function scanBlob(b64: string, run: RunBudget): readonly Finding[] {
   return single(keyInBase64(b64, '', newBudget(run)));
 }
@@ -100,12 +98,7 @@ function encodedKeyIn(payloads: readonly Payload[], budget: Budget): Finding | u
 
 /** A key in the base64 written inside a text (a ConfigMap's value, an annotation, a line of a script). */
 function encodedKey(text: string, where: string, budget: Budget): Finding | undefined {
-  const at = where ? `${where}, base64` : 'base64';
-  for (const run of base64Runs(text)) {
-    const k = keyInBase64(run, at, budget);
-    if (k) return k;
-  }
-  return undefined;
+  return encodedPrivateKey(text, where ? `${where}, base64` : 'base64', budget);
 }
 
 function single(finding: Finding | undefined): readonly Finding[] {
@@ -130,6 +123,8 @@ type DeepStep = { readonly value: unknown; readonly key?: string | number } | nu
 
 interface Where {
   readonly secret: boolean;
+  /** A Secret encrypted with SOPS (a `sops` mapping with its MAC): its ENC[...] values are ciphertext. */
+  readonly sops: boolean;
   readonly configMap: boolean;
   readonly dvp: boolean;
 }
@@ -160,8 +155,9 @@ export class SecretScan {
 
   object(r: Resource): void {
     const secret = r.kind === 'Secret' && r.apiVersion === 'v1';
-    if (secret && this.credentialSecret(r)) return;
-    const where: Where = { secret, configMap: r.kind === 'ConfigMap' && r.apiVersion === 'v1', dvp: r.apiVersion.startsWith('virtualization.deckhouse.io/') };
+    const sops = secret && hasSopsMetadata(r.body);
+    if (secret && this.credentialSecret(r, sops)) return;
+    const where: Where = { secret, sops, configMap: r.kind === 'ConfigMap' && r.apiVersion === 'v1', dvp: r.apiVersion.startsWith('virtualization.deckhouse.io/') };
     this.walk(r, where, r.body, []);
   }
 
@@ -225,12 +221,15 @@ export class SecretScan {
 
   private string(r: Resource, value: string, path: readonly (string | number)[], at: Where): void {
     const top = path.length === 2 ? path[0] : undefined;
-    if (at.secret && top === 'data') {
+    // A value SOPS encrypted is ciphertext, not user data: only the scan of any other string looks
+    // at it (so a key in base64 passed off as ENC[...] is still found).
+    const userData = at.secret && !(at.sops && isSopsValue(value));
+    if (userData && top === 'data') {
       this.report(r, [...path], this.cached('b64', value, () => {
         const bytes = base64Bytes(value, newBudget(this.run));
         return bytes ? scanUserData(bytes, this.run) : NOTHING;
       }));
-    } else if (at.secret && top === 'stringData') {
+    } else if (userData && top === 'stringData') {
       this.report(r, [...path], this.cached('text', value, () => scanUserData(value, this.run)));
     } else if (at.configMap && top === 'binaryData') {
       this.report(r, [...path], this.cached('blob', value, () => scanBlob(value, this.run)));
@@ -241,20 +240,24 @@ export class SecretScan {
       if (problem) this.out.push(diagnose('DVP703', r, [...path], problem, 'start the user data with a header cloud-init reads (#cloud-config followed by a YAML mapping, a #! script, ## template: jinja spelled exactly so, or MIME)'));
     } else {
       // Any other string: a key as written, else a key in the base64 it holds. (A Secret's data
-      // and binaryData are decoded above, whole: they never come here to be decoded again.)
+      // and binaryData are decoded above, whole: they never come here to be decoded again, except
+      // SOPS ciphertext.)
       const k = mayHoldKey(value) ? privateKey(value, '') : undefined;
       if (k) this.report(r, [...path], [k]);
       else if (mayHoldEncodedKey(value)) this.report(r, [...path], this.cached('encoded', value, () => single(encodedKey(value, '', newBudget(this.run)))));
     }
   }
 
-  /** DVP701 for a Secret of a credential type that carries its data; true when reported. */
-  private credentialSecret(r: Resource): boolean {
+  /**
+   * DVP701 for a Secret of a credential type that carries its data in clear; true when reported.
+   * In a SOPS Secret only values left unencrypted count.
+   */
+  private credentialSecret(r: Resource, sops: boolean): boolean {
     const type = r.body['type'];
     if (typeof type !== 'string' || !CREDENTIAL_TYPES.has(type)) return false;
-    const count = (v: unknown) => (v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.keys(v).length : 0);
+    const count = (v: unknown) => (v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.values(v).filter((x) => !(sops && isSopsValue(x))).length : 0);
     if (count(r.body['data']) + count(r.body['stringData']) === 0) return false;
-    this.out.push(diagnose('DVP701', r, ['type'], `a Secret of type ${type} with its credentials in clear in the GitOps path`, 'manage credentials outside git (sealed or external secrets), and keep only references in the repository'));
+    this.out.push(diagnose('DVP701', r, ['type'], `a Secret of type ${type} with its credentials in clear in the GitOps path`, 'manage credentials outside git (sealed or external secrets) or encrypt them with SOPS, and keep only references in the repository'));
     return true;
   }
 }

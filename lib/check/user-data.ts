@@ -6,8 +6,8 @@
  * scans every payload this yields, so an encoded secret counts as written; DVP703 uses the same
  * header rules to say when cloud-init would ignore the data.
  */
-import { LineCounter, parseAllDocuments } from 'yaml';
-import { affordYaml, base64Bytes, bytesToText, gunzipBounded, isGzip, looksBase64, MAX_DEPTH, MAX_YAML_TEXT, newBudget, replaceSpans, type Budget } from './decode.ts';
+import { isScalar, LineCounter, parseAllDocuments, Scalar, visit, type Document } from 'yaml';
+import { affordYaml, base64Bytes, bytesToText, gunzipBounded, isGzip, isMostlyText, looksBase64, MAX_DEPTH, MAX_YAML_TEXT, newBudget, replaceSpans, type Budget } from './decode.ts';
 
 export type PayloadType = 'cloud-config' | 'archive' | 'jsonp' | 'script' | 'include' | 'part-handler' | 'text';
 
@@ -64,6 +64,8 @@ export function formatOf(text: string): PayloadType | 'jinja' | 'mime' | undefin
  * merge keys applied (safe_load reads YAML 1.1, where a plain `<<` merges a mapping, an alias of
  * one or a list of them into the mapping it stands in: keys written there win, then earlier
  * merged mappings). Without merges, `chpasswd: {<<: *c}` would hide the password the guest sets.
+ * Only a `<<` PyYAML resolves to a merge merges: plain and untagged, or tagged `!!merge`; one
+ * tagged otherwise (`!!str <<`) or quoted is a key like any other.
  */
 export function parseCloudYaml(text: string): { value: unknown } | { error: string } {
   const lines = new LineCounter();
@@ -75,11 +77,25 @@ export function parseCloudYaml(text: string): { value: unknown } | { error: stri
     if (!doc) return { value: null };
     const err = doc.errors[0];
     if (err) return { error: err.pos ? ` (YAML error at line ${lines.linePos(err.pos[0]).line})` : '' };
+    if (text.includes('<<')) unmergeTaggedKeys(doc);
     return { value: doc.toJS({ maxAliasCount: 1000 }) };
   } catch {
     // Too deep, or an alias bomb: cloud-init would not get through it either.
     return { error: '' };
   }
+}
+
+/**
+ * Keys `<<` that the parser would merge although they carry a tag other than `!!merge` (`!!str <<`,
+ * `! <<`): marked as written in quotes, which the parser never merges. An untagged or `!!merge`
+ * key has become the merge symbol by now, so only the tagged ones are still the text "<<".
+ */
+function unmergeTaggedKeys(doc: Document.Parsed): void {
+  visit(doc, {
+    Pair(_, pair) {
+      if (isScalar(pair.key) && pair.key.value === '<<' && (pair.key.type === undefined || pair.key.type === Scalar.PLAIN)) pair.key.type = Scalar.QUOTE_DOUBLE;
+    },
+  });
 }
 
 /**
@@ -182,26 +198,16 @@ function explode(walk: Walk, input: string | Uint8Array, declared: string | unde
         return;
       }
       walk.out.push({ type: 'text', text, where });
-      // Text in base64 is still text in clear (a key, an answer file): scan it decoded too.
+      // Text in base64 is still text in clear (a key, an answer file): scan it decoded too, and
+      // decode it again when it is base64 in turn (a key in base64 of base64).
       const decodedText = decoded ? bytesToText(decoded) : undefined;
-      if (decodedText !== undefined && isMostlyText(decodedText)) walk.out.push({ type: 'text', text: decodedText, where: join(where, 'base64') });
+      if (decodedText !== undefined && isMostlyText(decodedText)) explode(walk, decodedText, undefined, join(where, 'base64'), depth + 1);
       return;
     }
     default:
       walk.budget.parts--;
       walk.out.push({ type: format, text, where });
   }
-}
-
-/** Whether decoded bytes read as text (few control characters), not binary data. */
-function isMostlyText(text: string): boolean {
-  const sample = text.slice(0, 1024);
-  let control = 0;
-  for (let i = 0; i < sample.length; i++) {
-    const c = sample.charCodeAt(i);
-    if ((c < 32 && c !== 9 && c !== 10 && c !== 13) || c === 0xfffd) control++;
-  }
-  return sample.length > 0 && control <= sample.length * 0.05;
 }
 
 /** Jinja markup replaced by plain words, so that the YAML around it can still be read. */

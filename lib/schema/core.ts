@@ -1,6 +1,7 @@
 /**
  * The two core kinds dvpc reads: Namespace (projects) and Secret (cloud-init and Sysprep data).
- * Their fields are known, so an unknown one is an error, as kubectl's strict validation makes it.
+ * Their fields are known, so an unknown one is an error, as kubectl's strict validation makes it;
+ * a Secret may carry SOPS's `sops` mapping, which the decrypting controller removes.
  */
 import { z } from 'zod';
 import { objectMeta } from './common.ts';
@@ -21,6 +22,8 @@ export const secret = z.strictObject({
   data: z.record(z.string(), z.string()).optional(),
   stringData: z.record(z.string(), z.string()).optional(),
   immutable: z.boolean().optional(),
+  // SOPS's metadata (keys, MAC) on a Secret it encrypted, which Flux's kustomize-controller decrypts.
+  sops: z.record(z.string(), z.unknown()).optional(),
 });
 
 export type SecretObject = z.infer<typeof secret>;
