@@ -486,8 +486,8 @@ patches:
     const { code, report } = await checkJson([dir]);
     expect(code).toBe(1);
     expect(report.diagnostics.map((d) => [d.code, d.path, d.message.replace(/^.*leads into /, '').replace(/:.*/, '')])).toEqual([
-      ['DVP001', 'resources[1]', 'cluster lab'],
-      ['DVP001', 'resources[2]', 'the GitOps hand-off (gitops/flux/prod)'],
+      ['DVP001', 'resources[1]', 'cluster "lab"'],
+      ['DVP001', 'resources[2]', 'the GitOps hand-off ("gitops/flux/prod")'],
     ]);
     // Each cluster is checked with its own objects only.
     const clean = await checkJson([join(dir, 'lab')]);
@@ -504,7 +504,7 @@ patches:
     const ab = await dvpcHere(['check', join(dir, 'prod'), join(dir, 'lab')]);
     const ba = await dvpcHere(['check', join(dir, 'lab'), join(dir, 'prod')]);
     expect(ab.out).toBe(ba.out);
-    expect(ab.out).toMatch(/resources\[1\]: .*leads into cluster lab/);
+    expect(ab.out).toMatch(/resources\[1\]: .*leads into cluster "lab"/);
     expect(ab.out).toMatch(/cluster lab: ok: .* 1 object\(s\) in 1 file\(s\)/);
     expect(ab.out).toMatch(/cluster prod: FAILED: .* 1 object\(s\) in 2 file\(s\)/);
     // Two flat folders are one cluster: an overlay listing its base is fine whatever the order.

@@ -19,6 +19,7 @@ import { realpathSync } from 'node:fs';
 import { isInside, type FoundFile } from '../read/files.ts';
 import { listInputs, newFollowContext, type Inputs, type KustomizationInput, type Resolved, type Unreachable } from '../read/kustomize-inputs.ts';
 import type { Diagnostic } from '../core/diagnostic.ts';
+import { excerpt } from '../core/excerpt.ts';
 import { nameOf, placer, unitKey, type Placement } from './layout.ts';
 
 /** One PATH's files and kustomizations, before they are placed. */
@@ -71,10 +72,12 @@ export function treeUnits(paths: readonly string[], roots: readonly string[]): M
       return true;
     }),
   );
-  const places = listings.map((l) => {
+  const places = listings.map((l, i) => {
     const isFile = l.inputs.files.length === 1 && resolve(l.inputs.files[0]?.path as string) === l.root;
-    return placer(nameOf(l.path, isFile), (plain[listings.indexOf(l)] ?? []).map((f) => relTo(l.root, f.path)));
+    return placer(nameOf(l.path, isFile), (plain[i] ?? []).map((f) => relTo(l.root, f.path)));
   });
+  // Where each file the walk found goes: by its place under its PATH.
+  const placed = plain.map((files, i) => files.map((f) => ({ f, p: places[i]?.(relTo(listings[i]?.root as string, f.path)) as Placement })));
   // Where a real path lies: the innermost PATH that really holds it (a folder as a file inside it).
   const placeReal = (p: string, folder: boolean): Placement | undefined => {
     let owner = -1;
@@ -85,12 +88,10 @@ export function treeUnits(paths: readonly string[], roots: readonly string[]): M
     const rel = relTo(listings[owner]?.realRoot as string, p);
     return places[owner]?.(folder ? (rel === '' ? '.' : `${rel}/.`) : rel);
   };
-  // A flat folder joins the one named cluster when there is exactly one (as combine does).
+  // A flat folder joins the one named cluster when there is exactly one (as combine does): the
+  // same cluster, whichever folder an entry leads to.
   const named = new Set<string>();
-  plain.forEach((files, i) => files.forEach((f) => {
-    const p = places[i]?.(relTo(listings[i]?.root as string, f.path)) as Placement;
-    if (p.named && !p.handoff) named.add(p.name);
-  }));
+  for (const list of placed) for (const { p } of list) if (p.named && !p.handoff) named.add(p.name);
   const only = named.size === 1 ? `false|${[...named][0] as string}` : undefined;
   const key = (p: Placement) => (!p.named && only !== undefined ? only : unitKey(p));
 
@@ -114,7 +115,7 @@ export function treeUnits(paths: readonly string[], roots: readonly string[]): M
   listings.forEach((l, i) => {
     // Where each kept file of this PATH goes; files it does not keep have none.
     const placeOf = new Map<string, Placement>();
-    for (const f of plain[i] ?? []) placeOf.set(f.path, places[i]?.(relTo(l.root, f.path)) as Placement);
+    for (const { f, p } of placed[i] ?? []) placeOf.set(f.path, p);
     // Files a kustomization brought in, in the order found (a kustomization before what it lists).
     for (const f of l.inputs.files) {
       if (f.listedBy === undefined || lexical.has(resolve(f.path)) || real.has(f.real)) continue;
@@ -149,7 +150,7 @@ function withCrossings(k: KustomizationInput, own: string, placeOf: (r: Resolved
   const crossings: Unreachable[] = [];
   for (const r of k.resolved) {
     const p = placeOf(r);
-    if (p !== undefined && key(p) !== own) crossings.push({ path: r.path, ref: r.ref, why: 'cluster', detail: p.handoff ? `the GitOps hand-off (${p.name})` : p.named ? `cluster ${p.name}` : 'files of no cluster folder' });
+    if (p !== undefined && key(p) !== own) crossings.push({ path: r.path, ref: r.ref, why: 'cluster', detail: p.handoff ? `the GitOps hand-off (${excerpt(p.name)})` : p.named ? `cluster ${excerpt(p.name)}` : 'files of no cluster folder' });
   }
   return crossings.length === 0 ? k : { ...k, unreachable: [...k.unreachable, ...crossings] };
 }
