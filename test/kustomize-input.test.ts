@@ -7,6 +7,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { dirname, join } from 'node:path';
 import { cleanup, tempDir } from './helpers.ts';
 import { dvpcHere } from './run-cli.ts';
@@ -217,5 +218,382 @@ describe('dvpc check on kustomization files', () => {
     expect(report.diagnostics).toEqual([]);
     // The kustomization files list only what the walk reads already: no object twice.
     expect(report.summary.resources).toBe(loadManifests(['dist']).objects.length);
+  });
+});
+
+/** Only what a check says about the kustomization files (not about the objects they list). */
+const onKustomization = (r: JsonReport) => r.diagnostics.filter((d) => d.file?.endsWith('kustomization.yaml'));
+const brief = (ds: readonly JsonDiagnostic[]) => ds.map((d) => [d.code, d.path]);
+const cm = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n`;
+/** A Secret of a credential type with no data of its own: only a patch would give it some. */
+const BASIC_AUTH = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\ntype: kubernetes.io/basic-auth\n';
+const VM = `apiVersion: virtualization.deckhouse.io/v1alpha2
+kind: VirtualMachine
+metadata:
+  name: vm
+spec:
+  virtualMachineClassName: generic
+  cpu:
+    cores: 1
+  memory:
+    size: 1Gi
+  blockDeviceRefs:
+  - kind: ClusterVirtualImage
+    name: ubuntu
+  provisioning:
+    type: UserData
+    userData: |
+      #cloud-config
+      ssh_pwauth: false
+`;
+
+describe('what kustomize patches in, generates and renders', () => {
+  const PATCHES = `resources:
+- s.yaml
+- vm.yaml
+patches:
+- patch: |-
+    apiVersion: v1
+    kind: Secret
+    metadata:
+      name: s
+    stringData:
+      password: hunter2
+- target:
+    kind: VirtualMachine
+    name: vm
+  patch: |-
+    - op: replace
+      path: /spec/provisioning/userData
+      value: "#cloud-config\\npassword: hunter3\\n"
+patchesStrategicMerge:
+- "{apiVersion: v1, kind: Secret, metadata: {name: s}, data: {password: aHVudGVyNA==}}"
+patchesJson6902:
+- target:
+    group: virtualization.deckhouse.io
+    version: v1alpha2
+    kind: VirtualMachine
+    name: vm
+  patch: '[{"op": "add", "path": "/spec/provisioning", "value": {"type": "UserData", "userData": "#cloud-config\\nchpasswd:\\n  list: root:hunter5\\n"}}]'
+`;
+  const patched = () => folder({ 'kustomization.yaml': PATCHES, 's.yaml': BASIC_AUTH, 'vm.yaml': VM });
+
+  it.skipIf(!hasKubectl())('kubectl kustomize does write the patched credentials and user data', () => {
+    const built = execFileSync('kubectl', ['kustomize', patched()], { encoding: 'utf8', stdio: 'pipe' });
+    for (const secret of ['hunter2', 'aHVudGVyNA==', 'hunter5']) expect(built).toContain(secret);
+  });
+
+  it('inline patches are scanned as the objects they make: a strategic-merge or JSON 6902 patch adding credentials is DVP701', async () => {
+    const { code, report, out } = await checkJson([patched()]);
+    expect(code).toBe(1);
+    expect(brief(onKustomization(report))).toEqual([
+      ['DVP701', 'patches[0].patch'],
+      ['DVP701', 'patches[1].patch'],
+      ['DVP701', 'patchesStrategicMerge[0]'],
+      ['DVP701', 'patchesJson6902[0].patch'],
+    ]);
+    expect(onKustomization(report)[0]).toMatchObject({ line: lineOf(PATCHES, 'patch: |-'), severity: 'error' });
+    expect(onKustomization(report)[0]?.message).toMatch(/Secret\/s.*kubernetes\.io\/basic-auth/);
+    expect(onKustomization(report)[1]?.message).toMatch(/VirtualMachine\/vm.*password in cloud-init/);
+    for (const secret of ['hunter2', 'hunter3', 'aHVudGVyNA', 'hunter5']) expect(out).not.toContain(secret);
+  });
+
+  it('harmless patches (labels, cores, a public key, a password-free user data) add nothing', async () => {
+    const k = `resources:
+- s.yaml
+- vm.yaml
+patches:
+- patch: |-
+    apiVersion: v1
+    kind: Secret
+    metadata:
+      name: s
+      labels: {team: a}
+- target: {kind: VirtualMachine, name: vm}
+  patch: |-
+    - op: replace
+      path: /spec/cpu/cores
+      value: 2
+    - op: replace
+      path: /spec/provisioning/userData
+      value: "#cloud-config\\nssh_authorized_keys:\\n- ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExampleOnly user@host\\n"
+`;
+    const { report } = await checkJson([folder({ 'kustomization.yaml': k, 's.yaml': BASIC_AUTH, 'vm.yaml': VM })]);
+    expect(onKustomization(report)).toEqual([]);
+  });
+
+  it.skipIf(!hasKubectl())('kubectl kustomize runs a builtin SecretGenerator listed under generators', () => {
+    const gen = 'apiVersion: builtin\nkind: SecretGenerator\nmetadata:\n  name: gen\nliterals:\n- password=hunter2\n';
+    const built = execFileSync('kubectl', ['kustomize', folder({ 'kustomization.yaml': 'generators:\n- gen.yaml\n', 'gen.yaml': gen })], { encoding: 'utf8', stdio: 'pipe' });
+    expect(built).toMatch(/kind: Secret/);
+  });
+
+  it('a SecretGenerator under generators (a file, inline, any apiVersion) is a secretGenerator; a ConfigMapGenerator a configMapGenerator; another generator DVP001', async () => {
+    const k = `generators:
+- gen.yaml
+- |-
+  apiVersion: example.com/v1
+  kind: SecretGenerator
+  metadata:
+    name: inline
+  literals:
+  - password=hunter2
+- cm-gen.yaml
+- |-
+  apiVersion: builtin
+  kind: HelmChartInflationGenerator
+  metadata:
+    name: chart
+  chartName: minecraft
+`;
+    const dir = folder({
+      'kustomization.yaml': k,
+      'gen.yaml': 'apiVersion: builtin\nkind: SecretGenerator\nmetadata:\n  name: gen\nfiles:\n- id_rsa\n',
+      'cm-gen.yaml': `apiVersion: builtin\nkind: ConfigMapGenerator\nmetadata:\n  name: keys\nfiles:\n- key.pem\n---\napiVersion: builtin\nkind: ConfigMapGenerator\nmetadata:\n  name: plain\nliterals:\n- LOG=debug\n`,
+      id_rsa: RSA_KEY,
+      'key.pem': RSA_KEY,
+    });
+    const { code, report, out } = await checkJson([dir]);
+    expect(code).toBe(1);
+    expect(brief(report.diagnostics)).toEqual([
+      ['DVP701', 'generators[0]'],
+      ['DVP701', 'generators[1]'],
+      ['DVP701', 'generators[2]'],
+      ['DVP001', 'generators[3]'],
+    ]);
+    expect(report.diagnostics.map((d) => d.message.replace(/(Secret|ConfigMap|kind) ("[^"]*").*/, '$1 $2'))).toEqual([
+      'kustomize generates the Secret "gen"',
+      'kustomize generates the Secret "inline"',
+      'the ConfigMap "keys"',
+      'a generator plugin of kind "HelmChartInflationGenerator"',
+    ]);
+    // Plugin configurations are not objects of the cluster.
+    expect(report.summary.resources).toBe(0);
+    expect(out).not.toContain(KEY_BODY);
+    expect(out).not.toContain('hunter2');
+  });
+
+  it('a patch transformer under transformers is a patch: credentials it adds are DVP701; an annotations transformer is fine', async () => {
+    const t = 'apiVersion: builtin\nkind: PatchTransformer\nmetadata:\n  name: p\npatch: |-\n  apiVersion: v1\n  kind: Secret\n  metadata:\n    name: s\n  stringData:\n    password: hunter2\n';
+    const k = 'resources:\n- s.yaml\ntransformers:\n- t.yaml\n- |-\n  apiVersion: builtin\n  kind: AnnotationsTransformer\n  metadata:\n    name: a\n  annotations:\n    team: a\n  fieldSpecs:\n  - path: metadata/annotations\n    create: true\n';
+    const dir = folder({ 'kustomization.yaml': k, 's.yaml': BASIC_AUTH, 't.yaml': t });
+    if (hasKubectl()) expect(execFileSync('kubectl', ['kustomize', dir], { encoding: 'utf8', stdio: 'pipe' })).toContain('hunter2');
+    const { report, out } = await checkJson([dir]);
+    expect(brief(report.diagnostics)).toEqual([['DVP701', 'transformers[0]']]);
+    expect(report.summary.resources).toBe(1);
+    expect(out).not.toContain('hunter2');
+  });
+
+  it.skipIf(!hasKubectl())('kubectl kustomize reads "evil.txt " with its space, and a path with a newline', () => {
+    const dir = folder({ 'kustomization.yaml': 'resources:\n- "evil.txt "\n- "evil\\ntxt"\n', 'evil.txt ': cm('spaced'), 'evil\ntxt': cm('newline'), 'evil.txt': cm('harmless') });
+    const built = execFileSync('kubectl', ['kustomize', dir], { encoding: 'utf8', stdio: 'pipe' });
+    expect(built).toContain('name: spaced');
+    expect(built).toContain('name: newline');
+    expect(built).not.toContain('name: harmless');
+  });
+
+  it('entries are taken exactly as kustomize takes them: never trimmed, a newline is part of a path', async () => {
+    const k = 'resources:\n- "evil.txt "\n- "evil\\ntxt"\nsecretGenerator:\n- name: ssh\n  files:\n  - "ssh-privatekey=key\\nfile"\npatchesStrategicMerge:\n- "p.yaml "\n';
+    const dir = folder({
+      'kustomization.yaml': k,
+      'evil.txt ': SECRET_WITH_KEY.replace('name: evil', 'name: spaced'),
+      'evil\ntxt': SECRET_WITH_KEY.replace('name: evil', 'name: newline'),
+      'evil.txt': cm('harmless'),
+      'key\nfile': RSA_KEY,
+      'p.yaml ': SECRET_WITH_KEY.replace('name: evil', 'name: patch'),
+      'p.yaml': cm('harmless-patch'),
+    });
+    const { code, report, out } = await checkJson([dir]);
+    expect(code).toBe(1);
+    expect(report.diagnostics.map((d) => [d.code, d.resource ?? d.path])).toEqual([
+      ['DVP701', 'Secret/default/newline'],
+      ['DVP701', 'Secret/default/spaced'],
+      ['DVP701', 'secretGenerator[0]'],
+      ['DVP701', 'patchesStrategicMerge[0]'],
+    ]);
+    expect(out).not.toContain(KEY_BODY);
+  });
+
+  it('the same entries without the space or the newline read the harmless files', async () => {
+    const k = 'resources:\n- evil.txt\npatchesStrategicMerge:\n- p.yaml\n';
+    const { report } = await checkJson([folder({ 'kustomization.yaml': k, 'evil.txt': cm('harmless'), 'evil.txt ': SECRET_WITH_KEY, 'p.yaml': cm('harmless-patch') })]);
+    // "evil.txt " is no manifest name and nothing lists it: it is not read.
+    expect(report.diagnostics).toEqual([]);
+  });
+
+  it("generated content gets the main check's decoding: gzip+base64 of a key, base64 of a commented key", async () => {
+    const b64 = (s: string | Buffer) => Buffer.from(s).toString('base64');
+    const k = 'configMapGenerator:\n- name: enc\n  files:\n  - gz.b64\n  - commented.b64\n  literals:\n  - k=' + b64(gzipSync(RSA_KEY)) + '\n';
+    const dir = folder({ 'kustomization.yaml': k, 'gz.b64': b64(gzipSync(RSA_KEY)), 'commented.b64': b64(`# comment\n${RSA_KEY}`) });
+    const { code, report, out } = await checkJson([dir]);
+    expect(code).toBe(1);
+    expect(brief(report.diagnostics)).toEqual([
+      ['DVP701', 'configMapGenerator[0].files[0]'],
+      ['DVP701', 'configMapGenerator[0].files[1]'],
+      ['DVP701', 'configMapGenerator[0].literals[0]'],
+    ]);
+    expect(report.diagnostics[0]?.message).toMatch(/ConfigMap "enc".*"gz\.b64".*private key/);
+    expect(out).not.toContain(KEY_BODY);
+  });
+
+  it('harmless generated content (base64 of prose, binary bytes) adds nothing', async () => {
+    const k = 'configMapGenerator:\n- name: ok\n  files:\n  - prose.b64\n  - logo.png\n  literals:\n  - LOG=debug\n';
+    const dir = folder({ 'kustomization.yaml': k, 'prose.b64': Buffer.from('just some text, '.repeat(20)).toString('base64') });
+    writeFileSync(join(dir, 'logo.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0xff, 0xfe, 0x00, 0x01]));
+    const { report } = await checkJson([dir]);
+    expect(report.diagnostics).toEqual([]);
+  });
+
+  it('files listed as patches or generator inputs are not objects: a valid overlay passes, with their secrets still found', async () => {
+    const k = 'resources:\n- vm.yaml\npatches:\n- path: vm-patch.yaml\n- path: memory.yaml\n  target:\n    kind: VirtualMachine\n    name: vm\nconfigMapGenerator:\n- name: app\n  files:\n  - application.yaml\n  - settings.json\n';
+    const files = {
+      'kustomization.yaml': k,
+      'vm.yaml': VM,
+      'vm-patch.yaml': 'apiVersion: virtualization.deckhouse.io/v1alpha2\nkind: VirtualMachine\nmetadata:\n  name: vm\nspec:\n  cpu:\n    cores: 2\n',
+      'memory.yaml': '- op: replace\n  path: /spec/memory/size\n  value: 2Gi\n',
+      'application.yaml': 'server:\n  port: 8080\n',
+      'settings.json': '{"a": 1}\n',
+    };
+    const { report } = await checkJson([folder(files)]);
+    expect(report.diagnostics.filter((d) => d.code !== 'DVP401')).toEqual([]);
+    expect(report.summary.resources).toBe(1);
+    // The same patch file with a key in it is still DVP701, on the entry that names it.
+    const userData = `#cloud-config\nwrite_files:\n- path: /root/.ssh/id_rsa\n  content: |\n${indent(RSA_KEY, '    ')}\n`;
+    const withKey = await checkJson([folder({ ...files, 'vm-patch.yaml': `${files['vm-patch.yaml']}  provisioning:\n    type: UserData\n    userData: |\n${indent(userData, '      ')}\n` })]);
+    expect(brief(onKustomization(withKey.report))).toEqual([['DVP701', 'patches[0].path']]);
+    expect(withKey.out).not.toContain(KEY_BODY);
+  });
+
+  it('a file listed as a patch by one kustomization and as a resource by another stays an object', async () => {
+    const dir = folder({ 'a/kustomization.yaml': 'patches:\n- path: ../shared.yaml\n', 'b/kustomization.yaml': 'resources:\n- ../shared.yaml\n', 'shared.yaml': cm('shared') });
+    const { report } = await checkJson([dir]);
+    expect(report.summary.resources).toBe(1);
+  });
+
+  const ROOT = {
+    'prod/cluster/namespaces.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: web\n',
+    'prod/namespaces/web/kustomization.yaml': 'resources:\n- cm.yaml\n- ../../../lab/namespaces/demo\n- ../../../gitops/flux/prod\n',
+    'prod/namespaces/web/cm.yaml': cm('web'),
+    'lab/cluster/namespaces.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: demo\n',
+    'lab/namespaces/demo/kustomization.yaml': 'resources:\n- cm.yaml\n',
+    'lab/namespaces/demo/cm.yaml': cm('demo'),
+    'lab/namespaces/demo/extra.txt': cm('extra'),
+    'gitops/flux/prod/kustomization.yaml': 'resources: []\n',
+  };
+
+  it("an entry that leads into another cluster's folder or the hand-off is DVP001: kustomize would apply it in this build", async () => {
+    const dir = folder(ROOT);
+    const { code, report } = await checkJson([dir]);
+    expect(code).toBe(1);
+    expect(report.diagnostics.map((d) => [d.code, d.path, d.message.replace(/^.*leads into /, '').replace(/:.*/, '')])).toEqual([
+      ['DVP001', 'resources[1]', 'cluster "lab"'],
+      ['DVP001', 'resources[2]', 'the GitOps hand-off ("gitops/flux/prod")'],
+    ]);
+    // Each cluster is checked with its own objects only.
+    const clean = await checkJson([join(dir, 'lab')]);
+    expect(clean.report.diagnostics).toEqual([]);
+  });
+
+  it('which cluster a file belongs to depends on where it lies, never on the order of the PATHs', async () => {
+    const dir = folder({
+      'prod/cluster/namespaces.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n',
+      'prod/cluster/kustomization.yaml': 'resources:\n- namespaces.yaml\n- ../../lab/cluster/extra.txt\n',
+      'lab/cluster/namespaces.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: b\n',
+      'lab/cluster/extra.txt': cm('extra'),
+    });
+    const ab = await dvpcHere(['check', join(dir, 'prod'), join(dir, 'lab')]);
+    const ba = await dvpcHere(['check', join(dir, 'lab'), join(dir, 'prod')]);
+    expect(ab.out).toBe(ba.out);
+    expect(ab.out).toMatch(/resources\[1\]: .*leads into cluster "lab"/);
+    expect(ab.out).toMatch(/cluster lab: ok: .* 1 object\(s\) in 1 file\(s\)/);
+    expect(ab.out).toMatch(/cluster prod: FAILED: .* 1 object\(s\) in 2 file\(s\)/);
+    // Two flat folders are one cluster: an overlay listing its base is fine whatever the order.
+    const flat = folder({ 'overlay/kustomization.yaml': 'resources:\n- ../base/cm.txt\n', 'base/cm.txt': cm('base') });
+    for (const args of [['overlay', 'base'], ['base', 'overlay']]) {
+      const r = await checkJson(args.map((a) => join(flat, a)));
+      expect(r.report.diagnostics).toEqual([]);
+      expect(r.report.summary.resources).toBe(1);
+    }
+  });
+
+  it('a link the walk refuses (into another PATH) is not read through the kustomization either', async () => {
+    const dir = folder({ 'prod/kustomization.yaml': 'resources:\n- link.yaml\n', 'lab/secret.yaml': SECRET_WITH_KEY });
+    symlinkSync(join(dir, 'lab', 'secret.yaml'), join(dir, 'prod', 'link.yaml'));
+    const { code, report } = await checkJson([join(dir, 'prod'), join(dir, 'lab')]);
+    expect(code).toBe(1);
+    expect(report.diagnostics.map((d) => [d.code, d.file?.replace(/.*\//, ''), d.path ?? d.resource])).toEqual([
+      ['DVP701', 'secret.yaml', 'stringData.id_rsa'],
+      ['DVP001', 'kustomization.yaml', 'resources[0]'],
+      ['DVP001', 'link.yaml', undefined],
+    ]);
+    expect(report.diagnostics[1]?.message).toMatch(/outside the checked paths/);
+    // Read once, as lab's: never as prod's through the link.
+    expect(report.summary.resources).toBe(1);
+  });
+
+  it('a Helm chart is DVP001 on its entry, its repository shown without credentials; helmGlobals alone renders nothing', async () => {
+    const k = 'helmCharts:\n- name: minecraft\n  repo: https://deploy:S3CR3T@charts.example.com/stable?token=T0KEN\n  version: 3.1.3\nhelmChartInflationGenerator:\n- chartName: redis\n  chartRepoUrl: https://charts.example.com\n';
+    const { code, report, out } = await checkJson([folder({ 'kustomization.yaml': k })]);
+    expect(code).toBe(1);
+    expect(brief(report.diagnostics)).toEqual([
+      ['DVP001', 'helmCharts[0]'],
+      ['DVP001', 'helmChartInflationGenerator[0]'],
+    ]);
+    expect(report.diagnostics[0]?.message).toMatch(/Helm chart "minecraft" from "https:\/\/…@charts\.example\.com\/stable"/);
+    for (const secret of ['S3CR3T', 'T0KEN', 'deploy']) expect(out).not.toContain(secret);
+    const globals = await checkJson([folder({ 'kustomization.yaml': 'helmGlobals:\n  chartHome: charts\n' })]);
+    expect(globals.report.diagnostics).toEqual([]);
+  });
+
+  it('credentials in remote references are never echoed; the version is', async () => {
+    const k = [
+      'resources:',
+      '- git::https://deploy:SECRET1@github.com/org/repo//d?ref=v1',
+      '- github.com/org/repo//d?ref=v2&token=SECRET2',
+      '- deploy:SECRET3@github.com/org/repo',
+      '- https://deploy:SEC@RET4@host.example.com/x.yaml',
+      '- ssh://git@github.com/org/repo?version=v5#SECRET5',
+      '',
+    ].join('\n');
+    const { report, out } = await checkJson([folder({ 'kustomization.yaml': k })]);
+    expect(report.diagnostics.map((d) => d.message.replace(/ is remote.*/, ''))).toEqual([
+      '"git::https://…@github.com/org/repo//d?ref=v1"',
+      '"github.com/org/repo//d?ref=v2"',
+      '"…@github.com/org/repo"',
+      '"https://…@host.example.com/x.yaml"',
+      '"ssh://…@github.com/org/repo?version=v5"',
+    ]);
+    for (const secret of ['SECRET', 'RET4', 'deploy']) expect(out).not.toContain(secret);
+  });
+
+  it('a configMapGenerator naming one 1 MiB file 60,000 times is read and scanned once, and followed to 10,000 entries', async () => {
+    const k = `configMapGenerator:\n- name: c\n  files:\n${Array.from({ length: 60_000 }, (_, i) => `  - k${i}=big.txt\n`).join('')}`;
+    const dir = folder({ 'kustomization.yaml': k, 'big.txt': `${'x'.repeat(1024 * 1024 - 1)}\n` });
+    const { code, report } = await checkJson([dir]);
+    expect(code).toBe(1);
+    expect(report.diagnostics).toHaveLength(1);
+    expect(report.diagnostics[0]).toMatchObject({ code: 'DVP001', path: 'configMapGenerator[0].files[9999]', line: 10_003 });
+    expect(report.diagnostics[0]?.message).toMatch(/more than 10,000 entries: the 50,001 from here on are not checked/);
+    // The same file with a key in it is reported on every entry that names it.
+    const keyed = await checkJson([folder({ 'kustomization.yaml': 'configMapGenerator:\n- name: c\n  files:\n  - a=key.pem\n  - b=key.pem\n  - c=key.pem\n', 'key.pem': RSA_KEY })]);
+    expect(brief(keyed.report.diagnostics)).toEqual([0, 1, 2].map((i) => ['DVP701', `configMapGenerator[0].files[${i}]`]));
+  });
+
+  it('a 1,000,000-entry resources list is refused at once; 12,000 entries are followed to 10,000', async () => {
+    const huge = `resources:\n${Array.from({ length: 1_000_000 }, (_, i) => `- missing-${i}.txt\n`).join('')}`;
+    const refused = await checkJson([folder({ 'kustomization.yaml': huge })]);
+    expect(refused.report.diagnostics.map((d) => [d.code, d.line, d.message.slice(0, 43)])).toEqual([['DVP001', undefined, 'a kustomization file larger than 4 MiB: dvp']]);
+    const many = `resources:\n${Array.from({ length: 12_000 }, (_, i) => `- cm-${i}.yaml\n`).join('')}`;
+    const { report } = await checkJson([folder({ 'kustomization.yaml': many })]);
+    expect(report.diagnostics.at(-1)).toMatchObject({ code: 'DVP001', path: 'resources[10000]', line: 10_002 });
+    expect(report.diagnostics.at(-1)?.message).toMatch(/the 2,000 from here on are not checked/);
+  });
+
+  it('findings of entries on one line come in entry order; a folder under generator files is one DVP001', async () => {
+    const k = `resources: [${Array.from({ length: 12 }, (_, i) => `m${i}.txt`).join(', ')}]\nconfigMapGenerator:\n- name: c\n  files:\n  - conf\n`;
+    const dir = folder({ 'kustomization.yaml': k, 'conf/a.ini': 'a=1\n', 'conf/b.ini': 'b=2\n', 'conf/big.bin': 'x'.repeat(2 * 1024 * 1024) });
+    const { report } = await checkJson([dir]);
+    expect(brief(report.diagnostics)).toEqual([...Array.from({ length: 12 }, (_, i) => ['DVP001', `resources[${i}]`]), ['DVP001', 'configMapGenerator[0].files[0]']]);
+    expect(report.diagnostics.at(-1)?.message).toMatch(/"conf" is a folder where kustomize reads a file: kustomize would fail the build/);
   });
 });

@@ -55,9 +55,10 @@ export function applyAllow(diagnostics: readonly Diagnostic[], allow: ReadonlySe
   return diagnostics.map((d) => (allow.has(d.code) && d.severity === 'error' ? { ...d, severity: 'warning' as const } : d));
 }
 
-/** Stable order: file, line, code, then message. */
+/** Stable order: file, line, code, then message; indexes in a path by number (`[3]` before `[10]`). */
 export function sortDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
-  const key = (d: Diagnostic) => [d.file ?? '', String(d.line ?? 0).padStart(9, '0'), d.code, d.resource ?? '', d.path ?? '', d.message].join('\u0000');
+  const numeric = (path: string) => path.replace(/\[(\d+)\]/g, (_m, n: string) => `[${n.padStart(12, '0')}]`);
+  const key = (d: Diagnostic) => [d.file ?? '', String(d.line ?? 0).padStart(9, '0'), d.code, d.resource ?? '', numeric(d.path ?? ''), d.message].join('\u0000');
   return diagnostics
     .map((d) => ({ d, k: key(d) }))
     .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0))

@@ -1,32 +1,30 @@
 /**
  * What the kustomization files of the input make kustomize apply that no object of the input
  * shows (SPEC §6): content dvpc cannot check (DVP001: remote bases, files outside the checked
- * paths, entries that are not there) and secrets in clear that kustomize generates or patches in
- * (DVP701: every secretGenerator fed from the repository; a private key in a configMapGenerator's
- * literals or files, or anywhere else in the kustomization, such as an inline patch).
+ * paths or in another cluster's folder, entries that are not there, Helm charts, plugins dvpc does
+ * not model, entries past what dvpc follows) and secrets in clear that kustomize generates or
+ * patches in (DVP701/DVP704: every Secret generator fed from the repository; and, through the main
+ * check's own scan, the patches, the generated ConfigMaps and the kustomization's own fields).
  *
  * Reported on the kustomization file at the entry's line. Messages name entries and generated
- * objects, never the content: a reference is shown as a short excerpt, credentials in a URL cut.
+ * objects, never the content: a reference is shown as a short excerpt without credentials.
  */
 import { severityOf } from '../core/codes.ts';
-import type { Diagnostic } from '../core/diagnostic.ts';
-import { redactedExcerpt } from '../core/excerpt.ts';
-import { formatPath, type FieldPath, type Json } from '../core/json.ts';
-import type { KustomizationInput, Unreachable } from '../read/kustomize-inputs.ts';
-import { GENERATOR_FIELDS, type GeneratorEntry } from '../read/kustomize-config.ts';
-import { privateKey } from './secret-patterns.ts';
+import { fileDiagnostic, type Diagnostic } from '../core/diagnostic.ts';
+import { excerpt, redactedExcerpt } from '../core/excerpt.ts';
+import { formatPath, isJsonObject, type FieldPath, type Json, type JsonObject } from '../core/json.ts';
+import type { Resource } from '../core/resource.ts';
+import { MAX_KUSTOMIZATION_BYTES, type GeneratedContent, type KustomizationInput, type PatchText, type Unreachable } from '../read/kustomize-inputs.ts';
+import { MAX_ENTRIES, type GeneratorEntry } from '../read/kustomize-config.ts';
+import { shownRef } from './kustomize-refs.ts';
+import { patchObjects, secretIndex, type SecretIndex } from './kustomize-patches.ts';
+import { KustomizeScan, onEntry } from './kustomize-scan.ts';
 
 const VENDOR_HINT = 'vendor the content into the repository under the checked path and list the local copy (pinned, reviewed), so that what Flux applies is what dvpc checks';
 const SECRET_HINT = "keep secrets out of git: an ExternalSecret from a secret store, a SealedSecret or a SOPS-encrypted Secret (for VM user data, dvpc's Provisioning.externalSecret), and remove the generator";
-const KEY_HINT = 'never commit private keys: keep them in a Secret managed outside git (an ExternalSecret, a SealedSecret or SOPS)';
 
 /** Entries of one kustomization reported one by one; the rest are counted in one more finding. */
 const MAX_UNREACHABLE = 100;
-
-/** A reference as a message shows it: short, token-like runs cut, a URL's credentials removed. */
-function shownRef(ref: string): string {
-  return redactedExcerpt(ref.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1…@'));
-}
 
 function diagnostic(k: KustomizationInput, code: 'DVP001' | 'DVP701', path: FieldPath, message: string, hint: string): Diagnostic {
   return { code, severity: severityOf(code), message, hint, file: k.file, line: k.origin.line(path), path: formatPath(path) };
@@ -49,7 +47,22 @@ function unreachable(k: KustomizationInput, u: Unreachable): Diagnostic {
       return diagnostic(k, 'DVP001', u.path, u.generator ? `${ref} does not exist: kustomize would fail the build` : `${ref} does not exist: kustomize would take it for a remote base or fail the build, and dvpc can check neither`, `fix the entry, or ${VENDOR_HINT}`);
     case 'unreadable':
       return diagnostic(k, 'DVP001', u.path, `${ref} is not read (${u.detail ?? 'unreadable'}): ${into}`, u.generator ? 'list regular files of the repository, at most 1 MiB each (the most a ConfigMap holds)' : 'list regular files of the repository that can be read');
+    case 'folder':
+      return diagnostic(k, 'DVP001', u.path, `${ref} is a folder where kustomize reads a file: kustomize would fail the build`, 'list the files themselves');
+    case 'refused':
+      return diagnostic(k, 'DVP001', u.path, `${ref} is not a [key=]path kustomize accepts (one "=" at most, with a key and a path on either side): kustomize would fail the build`, 'write the entry as key=path, or as the path alone');
+    case 'cluster':
+      return diagnostic(k, 'DVP001', u.path, `${ref} leads into ${u.detail ?? 'another cluster'}: kustomize would apply those objects in this build too, while dvpc checks each cluster on its own`, "keep what a cluster's kustomizations list inside its own folder (copy shared manifests into each cluster, or render them there)");
   }
+}
+
+/** The first 100 unreachable entries, by line, and one finding that counts the rest. */
+function unreachables(k: KustomizationInput): Diagnostic[] {
+  const all = k.unreachable.map((u) => unreachable(k, u)).sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+  const out = all.slice(0, MAX_UNREACHABLE);
+  const first = all[MAX_UNREACHABLE];
+  if (first) out.push({ ...first, message: `and ${(all.length - MAX_UNREACHABLE).toLocaleString('en-US')} more entries from here on whose content dvpc cannot check (remote, outside the checked paths or its cluster, missing or unreadable)`, hint: VENDOR_HINT });
+  return out;
 }
 
 function plural(n: number, one: string, many: string): string {
@@ -60,81 +73,95 @@ function plural(n: number, one: string, many: string): string {
 function secretGenerator(k: KustomizationInput, g: GeneratorEntry): Diagnostic | undefined {
   const sources = [
     g.literals.length > 0 ? plural(g.literals.length, 'literal', 'literals') : '',
-    g.files.length > 0 ? plural(g.files.length, 'file', 'files') : '',
+    g.files.length + g.refused.length > 0 ? plural(g.files.length + g.refused.length, 'file', 'files') : '',
     g.envs.length > 0 ? plural(g.envs.length, 'env file', 'env files') : '',
   ].filter((s) => s.length > 0);
   if (sources.length === 0) return undefined;
   return diagnostic(k, 'DVP701', g.path, `kustomize generates the Secret ${generatorName(g)} from ${sources.join(' and ')} in the repository: a secret in clear in the GitOps path`, SECRET_HINT);
 }
 
-/** The base64 of "-----BEGIN": a PEM key encoded once, as a Secret's data holds it. */
-const B64_PEM = /LS0tLS1CRUdJT[A-Za-z0-9+/=]*/g;
-
-/** What any key marker holds, as written or base64-encoded once: most strings are names and paths. */
-const MAY_HOLD_KEY = /KEY|PuTTY|Private-Lines|b3BlbnNzaC1rZXktdjE|LS0tLS1CRUdJT/i;
-
-/** Whether text holds a private key as written, or base64-encoded once. */
-function holdsKey(text: string): boolean {
-  if (!MAY_HOLD_KEY.test(text)) return false;
-  if (privateKey(text, '')) return true;
-  for (const m of text.matchAll(B64_PEM)) if (privateKey(Buffer.from(m[0], 'base64').toString('latin1'), '')) return true;
-  return false;
+/** The ConfigMap kustomize would generate from one literal or file: data for text, binaryData for bytes. */
+function configMap(g: GeneratorEntry, key: string, text: string, binary: boolean): JsonObject {
+  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: g.name ?? 'generated' }, [binary ? 'binaryData' : 'data']: { [key]: text } };
 }
 
-/** A private key in a ConfigMap generator's literals or files: kustomize writes it out in clear. */
-function configMapGenerator(k: KustomizationInput, g: GeneratorEntry): Diagnostic[] {
+/** What a ConfigMap generator writes, scanned as the ConfigMap it makes. */
+function configMapGenerator(k: KustomizationInput, g: GeneratorEntry, scan: KustomizeScan): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const found = new Set<string>();
-  const report = (path: FieldPath, what: string) => {
-    const key = formatPath(path);
-    if (found.has(key)) return;
-    found.add(key);
-    out.push(diagnostic(k, 'DVP701', path, `${what} holds a private key, which kustomize puts in clear into the ConfigMap ${generatorName(g)}`, KEY_HINT));
+  const made = `the ConfigMap ${generatorName(g)} that kustomize generates`;
+  for (const l of g.literals) {
+    for (const d of scan.findings(l.text, 'data', () => [configMap(g, 'literal', l.text, false)])) out.push(onEntry(d, k, l.path, `${made} from a literal`));
+  }
+  const contents = k.contents.filter((c: GeneratedContent) => c.generator === g);
+  for (const c of contents) {
+    for (const d of scan.findings(c.text, c.binary ? 'binaryData' : 'data', () => [configMap(g, c.key ?? 'env', c.text, c.binary)])) out.push(onEntry(d, k, c.path, `${made} from the file ${shownRef(c.ref)}`));
+  }
+  return out;
+}
+
+function objectName(o: JsonObject): string {
+  const meta = o['metadata'];
+  const name = isJsonObject(meta) ? meta['name'] : undefined;
+  return `${typeof o['kind'] === 'string' ? o['kind'] : '(no kind)'}/${typeof name === 'string' ? name : '(no name)'}`;
+}
+
+/** A patch's objects, scanned as the objects they would make. */
+function patch(k: KustomizationInput, p: PatchText, scan: KustomizeScan, secrets: SecretIndex): Diagnostic[] {
+  const from = p.ref === undefined ? 'the patch' : `the patch file ${shownRef(p.ref)}`;
+  const { found, info } = scan.findingsWith(p.text, `patch\0${JSON.stringify(p.target ?? null)}`, () => {
+    const made = patchObjects(p.text, p.target, secrets);
+    const targets = [...new Set(made.objects.map(objectName))].filter((n) => n !== 'Secret/value').slice(0, 3).join(', ');
+    return { objects: made.objects, info: { ok: made.ok, targets } };
+  });
+  const out = found.map((d) => onEntry(d, k, p.path, `${from}${info.targets === '' ? '' : ` of ${redactedExcerpt(info.targets)}`}`));
+  if (!info.ok) out.push(diagnostic(k, 'DVP001', p.path, `${from} is not valid YAML or JSON: kustomize would fail the build`, 'fix the patch'));
+  return out;
+}
+
+/** The kustomization's fields without the content scanned as what it makes (patches, literals, inline plugins). */
+function ownFields(body: JsonObject): JsonObject {
+  const out: JsonObject = { ...body };
+  const each = (field: string, f: (v: Json) => Json) => {
+    const list = body[field];
+    if (Array.isArray(list)) out[field] = list.map(f);
   };
-  for (const l of g.literals) if (holdsKey(l.text)) report(l.path, 'a literal');
-  for (const c of k.contents) if (c.generator === g && holdsKey(c.text)) report(c.path, `the file ${shownRef(c.ref)}`);
+  // Replaced, never removed: what remains keeps its index, so its line is found.
+  for (const field of ['secretGenerator', 'configMapGenerator']) each(field, (g) => (isJsonObject(g) ? { ...g, literals: null } : g));
+  for (const field of ['patches', 'patchesJson6902']) each(field, (p) => (isJsonObject(p) ? { ...p, patch: null } : p));
+  for (const field of ['patchesStrategicMerge', 'generators', 'transformers', 'validators']) each(field, () => null);
   return out;
 }
 
-/** A private key anywhere else in the kustomization (an inline patch): kustomize applies it. */
-function inlineKeys(k: KustomizationInput): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  // An explicit stack: the document is untrusted and may nest deeply.
-  const stack: { value: Json; path: FieldPath }[] = Object.entries(k.body)
-    .filter(([field]) => !GENERATOR_FIELDS.includes(field))
-    .map(([field, value]) => ({ value, path: [field] }));
-  while (stack.length > 0) {
-    const { value, path } = stack.pop() as { value: Json; path: FieldPath };
-    if (typeof value === 'string') {
-      if (holdsKey(value)) out.push(diagnostic(k, 'DVP701', path, 'a private key in clear in the kustomization file: kustomize applies it', KEY_HINT));
-    } else if (Array.isArray(value)) {
-      value.forEach((v, i) => stack.push({ value: v, path: [...path, i] }));
-    } else if (value !== null && typeof value === 'object') {
-      for (const [key, v] of Object.entries(value)) stack.push({ value: v, path: [...path, key] });
+/** Every finding of one kustomization. */
+function checkOne(k: KustomizationInput, scan: KustomizeScan, secrets: SecretIndex): Diagnostic[] {
+  if (k.tooLarge) {
+    return [fileDiagnostic('DVP001', k.file, undefined, `a kustomization file larger than ${MAX_KUSTOMIZATION_BYTES / 1024 / 1024} MiB: dvpc does not follow it, and kustomize would apply what it lists unchecked`, 'split it into kustomizations of their own folders')];
+  }
+  const out = unreachables(k);
+  if (k.cut) out.push(diagnostic(k, 'DVP001', k.cut.path, `the kustomization lists more than ${MAX_ENTRIES.toLocaleString('en-US')} entries: the ${k.cut.rest.toLocaleString('en-US')} from here on are not checked`, 'split it into kustomizations of their own folders'));
+  for (const c of k.config.charts) {
+    const what = `the Helm chart ${c.name === undefined ? '(no name)' : redactedExcerpt(c.name)}${c.repo === undefined ? '' : ` from ${shownRef(c.repo)}`}`;
+    out.push(diagnostic(k, 'DVP001', c.path, `kustomize (--enable-helm) and Argo CD render ${what}: dvpc cannot check what it renders`, 'render the chart into the repository (helm template) and list the rendered files'));
+  }
+  for (const u of k.plugins.unknown) out.push(diagnostic(k, 'DVP001', u.path, `a generator plugin of kind ${excerpt(u.kind)}: kustomize would apply what it generates, which dvpc cannot check`, 'generate the objects into the repository and list the files'));
+  for (const g of [...k.config.generators, ...k.plugins.generators]) {
+    if (g.kind === 'Secret') {
+      const d = secretGenerator(k, g);
+      if (d) out.push(d);
+    } else {
+      out.push(...configMapGenerator(k, g, scan));
     }
   }
-  return out.reverse();
+  for (const p of k.patches) out.push(...patch(k, p, scan, secrets));
+  for (const s of k.plugins.scan) for (const d of scan.findings(JSON.stringify(s.doc), 'plugin', () => [s.doc])) out.push(onEntry(d, k, s.path, `the plugin configuration ${objectName(s.doc)}`));
+  out.push(...scan.own(k, ownFields(k.body)));
+  return out;
 }
 
-/** Every finding of the input's kustomization files. */
-export function checkKustomizations(inputs: readonly KustomizationInput[]): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  for (const k of inputs) {
-    for (const u of k.unreachable.slice(0, MAX_UNREACHABLE)) out.push(unreachable(k, u));
-    const more = k.unreachable.length - MAX_UNREACHABLE;
-    if (more > 0) {
-      const first = k.unreachable[MAX_UNREACHABLE] as Unreachable;
-      out.push(diagnostic(k, 'DVP001', first.path, `and ${more.toLocaleString('en-US')} more entries from here on whose content dvpc cannot check (remote, outside the checked paths, missing or unreadable)`, VENDOR_HINT));
-    }
-    for (const g of k.config.generators) {
-      if (g.kind === 'Secret') {
-        const d = secretGenerator(k, g);
-        if (d) out.push(d);
-      } else {
-        for (const d of configMapGenerator(k, g)) out.push(d);
-      }
-    }
-    for (const d of inlineKeys(k)) out.push(d);
-  }
-  return out;
+/** Every finding of the input's kustomization files; `resources` are the cluster's objects (a patch's targets). */
+export function checkKustomizations(inputs: readonly KustomizationInput[], resources: readonly Resource[] = []): Diagnostic[] {
+  if (inputs.length === 0) return [];
+  const scan = new KustomizeScan();
+  const secrets = secretIndex(resources);
+  return inputs.flatMap((k) => checkOne(k, scan, secrets));
 }

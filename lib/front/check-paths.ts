@@ -96,7 +96,7 @@ export function clusterStates(paths: readonly string[], options: CheckOptions = 
   return pairs.map(({ desired: d, baseline: b }) => {
     const inventory = d.handoff ? undefined : inventoryOf(d.name);
     // What the desired state's kustomizations pull in or generate; the baseline's are history.
-    const diagnostics = [...d.diagnostics, ...checkKustomizations(d.kustomizations), ...(inventory?.diagnostics ?? []), ...(b?.diagnostics ?? [])];
+    const diagnostics = [...d.diagnostics, ...checkKustomizations(d.kustomizations, d.resources), ...(inventory?.diagnostics ?? []), ...(b?.diagnostics ?? [])];
     const missing = options.requireInventory && !d.handoff ? missingInventory(d.name, inventory) : undefined;
     if (missing) diagnostics.push(missing);
     return { name: d.name, handoff: d.handoff, resources: d.resources, files: d.files, baseline: b?.resources, inventory, diagnostics };

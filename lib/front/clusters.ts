@@ -1,26 +1,19 @@
 /**
- * Which cluster each input file belongs to (SPEC §2). A PATH is read relative to its own root,
- * never by the folders above it (a checkout under `/home/me/gitops/` is not a hand-off folder):
- *
- *   PATH/<c>/cluster/..., PATH/<c>/namespaces/...  dvpc's output root: each <c> is a cluster, and
- *                                                 PATH/gitops/ holds the GitOps hand-off
- *   PATH/cluster/..., PATH/namespaces/...          one cluster folder, named after PATH
- *   anything else (a flat folder, files)          one cluster's desired state
- *
- * The hand-off is split as it is applied: `gitops/flux/<c>/` goes to cluster <c>'s Flux, the rest
- * (`gitops/argocd/`) to one Argo CD. With a baseline, one desired cluster against one baseline
- * cluster is the same cluster whatever the folders are called; several are matched by name.
+ * Which cluster each input file belongs to (SPEC §2): the layout of a PATH is layout.ts's, the
+ * working tree's files and kustomizations are placed by tree.ts. With a baseline, one desired
+ * cluster against one baseline cluster is the same cluster whatever the folders are called;
+ * several are matched by name.
  */
-import { basename, extname, relative, resolve, sep } from 'node:path';
-import { append } from '../core/append.ts';
 import { toResource, type Resource } from '../core/resource.ts';
 import type { Diagnostic } from '../core/diagnostic.ts';
 import { loadManifests } from '../read/files.ts';
-import { listInputs, type KustomizationInput } from '../read/kustomize-inputs.ts';
+import type { KustomizationInput } from '../read/kustomize-inputs.ts';
 import { loadFromGit } from '../read/git.ts';
-import type { LoadedObject } from '../read/yaml.ts';
+import { readingSession, type LoadedObject } from '../read/yaml.ts';
 import type { StdinText } from '../read/stdin.ts';
 import { loadResources } from './resources.ts';
+import { nameOf, placer, type Placement } from './layout.ts';
+import { treeUnits } from './tree.ts';
 
 /** The objects of one cluster (or of one part of the hand-off) read from the input. */
 export interface ClusterInput {
@@ -44,48 +37,6 @@ interface Unit extends ClusterInput {
   readonly named: boolean;
 }
 
-/** A file of dvpc's cluster folder: `cluster/<file>`, `namespaces/<ns>/[<shard>/]<file>`. */
-const IN_CLUSTER = /^(?:cluster\/[^/]+|namespaces\/[^/]+\/.+)$/;
-/** A file of dvpc's output root: the same one level down, or the hand-off. */
-const IN_ROOT = /^(?:[^/]+\/(?:cluster\/[^/]+|namespaces\/[^/]+\/.+)|gitops\/.+)$/;
-const HANDOFF = /^(?:argocd|flux)\//;
-
-/** Where a file belongs, from its path relative to its PATH (`/`-separated). */
-type Placement = { name: string; handoff: boolean; named: boolean; fromRoot: boolean };
-
-/** How a PATH's files are laid out, from their paths relative to it. */
-function placer(rootName: string, rels: readonly string[]): (rel: string) => Placement {
-  // Whichever reading more files fit: a cluster named "cluster", or a namespace named "cluster",
-  // fits both patterns for its own files only.
-  const asCluster = rels.filter((r) => IN_CLUSTER.test(r)).length;
-  const asRoot = rels.filter((r) => IN_ROOT.test(r)).length;
-  if (asCluster > 0 && asCluster >= asRoot) return () => ({ name: rootName, handoff: false, named: true, fromRoot: false });
-  if (asRoot > 0) {
-    return (rel) => {
-      const parts = rel.split('/');
-      if (parts.length === 1) return { name: rootName, handoff: false, named: false, fromRoot: true };
-      if (parts[0] === 'gitops') return { name: handoffName(parts.slice(1)), handoff: true, named: true, fromRoot: true };
-      return { name: parts[0] as string, handoff: false, named: true, fromRoot: true };
-    };
-  }
-  // The hand-off folder given on its own.
-  if (rootName === 'gitops' && rels.length > 0 && rels.every((r) => HANDOFF.test(r))) {
-    return (rel) => ({ name: handoffName(rel.split('/')), handoff: true, named: true, fromRoot: false });
-  }
-  return () => ({ name: rootName, handoff: false, named: false, fromRoot: false });
-}
-
-/** `flux/<cluster>/...` is applied to that cluster; everything else of the hand-off to one place. */
-function handoffName(parts: readonly string[]): string {
-  if (parts[0] === 'flux' && parts.length > 2) return `gitops/flux/${parts[1]}`;
-  return parts.length > 1 ? `gitops/${parts[0]}` : 'gitops';
-}
-
-function nameOf(path: string, isFile: boolean): string {
-  const base = basename(resolve(path));
-  return isFile ? base.slice(0, base.length - extname(base).length) : base;
-}
-
 function group<T>(items: readonly T[], key: (t: T) => Placement): Map<string, { placement: Placement; items: T[] }> {
   const out = new Map<string, { placement: Placement; items: T[] }>();
   for (const item of items) {
@@ -96,51 +47,6 @@ function group<T>(items: readonly T[], key: (t: T) => Placement): Map<string, { 
     else out.set(k, { placement: p, items: [item] });
   }
   return out;
-}
-
-/**
- * One PATH of the working tree: its files listed once, placed, and read unit by unit. A file that
- * only a kustomization lists goes where that kustomization goes: kustomize builds it there.
- * `roots` are all the PATHs: what a kustomization lists may lie in any of them.
- */
-function unitsOfPath(path: string, namespace: string, seen: Set<string>, stdin: StdinText | undefined, roots: readonly string[]): Unit[] {
-  if (path === '-') {
-    // Standard input (read by the command line) is one flat stream of documents.
-    const loaded = loadResources([path], namespace, stdin);
-    return [{ name: 'stdin', handoff: false, named: false, fromRoot: false, resources: loaded.resources, diagnostics: loaded.diagnostics, files: loaded.files, kustomizations: [] }];
-  }
-  const listing: Diagnostic[] = [];
-  const root = resolve(path);
-  const inputs = listInputs([path], listing, roots);
-  const files = inputs.files.filter((f) => {
-    const key = resolve(f.path);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-  const relOf = (p: string) => relative(root, resolve(p)).split(sep).join('/');
-  const isFile = files.length === 1 && resolve(files[0]?.path as string) === root;
-  const rels = files.map((f) => relOf(f.listedBy ?? f.path));
-  const place = placer(nameOf(path, isFile), rels);
-  const units: Unit[] = [];
-  const byUnit = group(files.map((f, i) => ({ f: f.path, rel: rels[i] as string })), (x) => place(x.rel));
-  // A kustomization file named by two PATHs is followed once, like it is read once.
-  const kept = new Set(files.map((f) => resolve(f.path)));
-  const kustomizations = group(inputs.kustomizations.filter((k) => kept.has(resolve(k.file))), (k) => place(relOf(k.file)));
-  for (const [key, { placement, items }] of byUnit) {
-    const loaded = loadManifests(items.map((x) => x.f));
-    units.push({ ...placement, resources: loaded.objects.map((o) => toResource(o.body, o.origin, namespace)), diagnostics: loaded.diagnostics, files: loaded.files, kustomizations: kustomizations.get(key)?.items ?? [] });
-  }
-  if (units.length === 0) units.push({ ...place(''), resources: [], diagnostics: [], files: 0, kustomizations: [] });
-  // A file named by two PATHs (a folder and a file in it) is reported once, like it is read once.
-  const fresh = listing.filter((d) => {
-    const key = `!${d.file ?? ''}\u0000${d.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-  append((units[0] as Unit).diagnostics, fresh);
-  return units;
 }
 
 /** One PATH as it is at a git ref, placed the same way relative to the PATH. */
@@ -184,11 +90,31 @@ function combine(units: readonly Unit[]): ClusterInput[] {
   return [...byKey.values()].sort((a, b) => Number(a.handoff) - Number(b.handoff) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-/** The clusters (and hand-off parts) of the PATHs as they are now. */
+/**
+ * The clusters (and hand-off parts) of the PATHs as they are now. One reading session: a
+ * kustomization is parsed once, whether it is followed or read as a file.
+ */
 export function readClusters(paths: readonly string[], namespace: string, stdin?: StdinText): ClusterInput[] {
-  const seen = new Set<string>();
-  const roots = paths.filter((p) => p !== '-');
-  return combine(paths.flatMap((p) => unitsOfPath(p, namespace, seen, stdin, roots)));
+  return readingSession(() => {
+    const roots = paths.filter((p) => p !== '-');
+    const tree = treeUnits(roots, roots);
+    const units: Unit[] = [];
+    for (const path of paths) {
+      if (path === '-') {
+        // Standard input (read by the command line) is one flat stream of documents.
+        const loaded = loadResources([path], namespace, stdin);
+        units.push({ name: 'stdin', handoff: false, named: false, fromRoot: false, resources: loaded.resources, diagnostics: loaded.diagnostics, files: loaded.files, kustomizations: [] });
+        continue;
+      }
+      for (const t of tree.get(path) ?? []) {
+        const loaded = loadManifests(t.files);
+        units.push({ ...t.placement, resources: loaded.objects.map((o) => toResource(o.body, o.origin, namespace)), diagnostics: [...loaded.diagnostics, ...t.diagnostics], files: loaded.files, kustomizations: t.kustomizations });
+      }
+      // A PATH named twice brings its units once.
+      tree.delete(path);
+    }
+    return combine(units);
+  });
 }
 
 /** The clusters of the PATHs as they are at a git ref (the previous state, for `--baseline-ref`). */

@@ -74,6 +74,8 @@ export interface WalkHooks {
 export interface Walk {
   /** Whether this file or folder (a real path) was taken already. */
   has(real: string): boolean;
+  /** Whether this real path was taken as a file. */
+  isFile(real: string): boolean;
   /** Takes a file or folder as if it were a PATH (any name, the same rules), listed by `listedBy`. */
   add(path: string, real: string, st: Stats, listedBy: string): void;
 }
@@ -86,6 +88,7 @@ export interface Walk {
 export function walkFiles(paths: readonly string[], diagnostics: Diagnostic[], hooks: WalkHooks = {}): FoundFile[] {
   const out: FoundFile[] = [];
   const seen = new Set<string>();
+  const files = new Set<string>();
   const roots: string[] = [];
   const problem = (p: string, message: string, hint: string) => diagnostics.push(fileDiagnostic('DVP001', displayPath(p), undefined, message, hint));
 
@@ -115,6 +118,7 @@ export function walkFiles(paths: readonly string[], diagnostics: Diagnostic[], h
         walkEntry(join(p, name), join(real, name), listedBy);
       }
     } else if (st.isFile()) {
+      files.add(real);
       out.push({ path: p, real, listedBy });
     } else if (explicit || MANIFEST_NAME.test(p)) {
       problem(p, `${kindOf(st)}, not a regular file: it is not read`, 'remove it from the checked paths; only regular files are read');
@@ -173,7 +177,7 @@ export function walkFiles(paths: readonly string[], diagnostics: Diagnostic[], h
     take(p, real, st, true);
   }
   if (hooks.found) {
-    const walk: Walk = { has: (real) => seen.has(real), add: (p, real, st, listedBy) => take(p, real, st, true, listedBy) };
+    const walk: Walk = { has: (real) => seen.has(real), isFile: (real) => files.has(real), add: (p, real, st, listedBy) => take(p, real, st, true, listedBy) };
     // Files a hook adds are visited in turn: a folder a kustomization lists holds kustomizations too.
     for (let i = 0; i < out.length; i++) hooks.found(out[i] as FoundFile, walk);
   }

@@ -202,13 +202,15 @@ function objectsOf(parsed: ParsedText, file: string): { objects: LoadedObject[];
 interface Session {
   readonly files: Map<string, ParsedText>;
   readonly documents: Map<string, Json> | undefined;
+  /** Embedded texts, read as YAML whatever their first character (parseValues). */
+  readonly embedded: Map<string, ParsedText>;
 }
 let session: Session | undefined;
 
 /** Runs `f` with a reading session (nested calls join the outer one). */
 export function readingSession<T>(f: () => T, options: { documents?: boolean } = {}): T {
   if (session) return f();
-  session = { files: new Map(), documents: options.documents ? new Map() : undefined };
+  session = { files: new Map(), documents: options.documents ? new Map() : undefined, embedded: new Map() };
   try {
     return f();
   } finally {
@@ -248,6 +250,23 @@ export function parseDocuments(text: string, file: string): { readonly value: Js
     });
   }
   return out;
+}
+
+/**
+ * The values of every document of a text embedded in a configuration file (an inline patch, a
+ * plugin configuration), as kustomize reads them: YAML (of which JSON is a part), whatever the
+ * first character, where kubectl would sniff a file starting with `{` as JSON. `ok` is false when
+ * any of it does not parse; empty documents are null. Parsed once per reading session.
+ */
+export function parseValues(text: string): { readonly values: readonly Json[]; readonly ok: boolean } {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  let parsed = session?.embedded.get(text);
+  if (!parsed) {
+    parsed = parseYamlText(body);
+    session?.embedded.set(text, parsed);
+  }
+  const values = parsed.kind === 'json' ? parsed.docs : parsed.values.map((v) => v ?? null);
+  return { values, ok: parsed.problems.length === 0 };
 }
 
 /**

@@ -1,0 +1,167 @@
+/**
+ * The objects a patch would write into the build, for the secret scan (SPEC §6 DVP701): a
+ * strategic-merge patch's documents as written (Lists flattened); a JSON 6902 patch's values set
+ * at their paths in an object of the target's kind (so `replace /spec/provisioning/userData` is
+ * user data of a VirtualMachine), and each string value also read as user data on its own.
+ *
+ * A patch rarely says the type of the Secret it patches: `stringData: {password: ...}` is a
+ * credential in clear only because its target is a `kubernetes.io/basic-auth` Secret. So a patch
+ * of a Secret is also scanned with the type of each Secret of the cluster it may target, and a
+ * patch that sets a credential type with the target's data. Pure.
+ */
+import type { Json, JsonObject } from '../core/json.ts';
+import { isJsonObject } from '../core/json.ts';
+import type { Resource } from '../core/resource.ts';
+import { DVP_KINDS, GROUP } from '../core/kinds.ts';
+import { parseValues } from '../read/yaml.ts';
+
+/** The Secrets of the cluster, by name: what a patch of a Secret may target. */
+export interface SecretIndex {
+  readonly byName: ReadonlyMap<string, readonly JsonObject[]>;
+  readonly all: readonly JsonObject[];
+}
+
+export function secretIndex(resources: readonly Resource[]): SecretIndex {
+  const byName = new Map<string, JsonObject[]>();
+  const all: JsonObject[] = [];
+  for (const r of resources) {
+    if (r.kind !== 'Secret' || r.apiVersion !== 'v1') continue;
+    all.push(r.body);
+    const list = byName.get(r.name);
+    if (list) list.push(r.body);
+    else byName.set(r.name, [r.body]);
+  }
+  return { byName, all };
+}
+
+function str(v: Json | undefined): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** Sets a key without ever touching a prototype (`__proto__` is data here). */
+function define(obj: JsonObject, key: string, value: Json): void {
+  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+function newObject(): JsonObject {
+  return Object.create(null) as JsonObject;
+}
+
+/** The apiVersion of a kind when a selector or a patch leaves it out. */
+function apiVersionOf(kind: string | undefined, group: string | undefined, version: string | undefined): string {
+  const g = group ?? (kind !== undefined && DVP_KINDS[kind] !== undefined ? GROUP : '');
+  const v = version ?? (g === GROUP ? 'v1alpha2' : 'v1');
+  return g === '' ? v : `${g}/${v}`;
+}
+
+/** A strategic-merge document with the identity its target selector gives where it gives none. */
+function withIdentity(doc: JsonObject, target: JsonObject): JsonObject {
+  const kind = str(doc['kind']) ?? str(target['kind']);
+  if (doc['apiVersion'] !== undefined && doc['kind'] !== undefined) return doc;
+  const out = { ...doc };
+  if (kind !== undefined) out['kind'] = kind;
+  if (out['apiVersion'] === undefined) out['apiVersion'] = apiVersionOf(kind, str(target['group']), str(target['version']));
+  return out;
+}
+
+/** The object a JSON 6902 patch's values make, starting from the target's identity. */
+function implied(ops: readonly Json[], target: JsonObject): { object: JsonObject; strings: string[] } {
+  const kind = str(target['kind']);
+  const object = newObject();
+  define(object, 'apiVersion', apiVersionOf(kind, str(target['group']), str(target['version'])));
+  if (kind !== undefined) define(object, 'kind', kind);
+  const meta = newObject();
+  define(meta, 'name', str(target['name']) ?? 'patched');
+  define(object, 'metadata', meta);
+  const strings: string[] = [];
+  for (const op of ops) {
+    if (!isJsonObject(op) || !Object.hasOwn(op, 'value') || typeof op['path'] !== 'string') continue;
+    // `test` compares, `remove`, `move` and `copy` bring no value of their own.
+    if (op['op'] !== 'add' && op['op'] !== 'replace') continue;
+    const value = op['value'] as Json;
+    if (typeof value === 'string') strings.push(value);
+    setAt(object, op['path'], value);
+  }
+  return { object, strings };
+}
+
+/** Pointer segments kept: the first and the last ones say what a value is (`.../provisioning/userData`). */
+const MAX_SEGMENTS = 64;
+
+function setAt(root: JsonObject, pointer: string, value: Json): void {
+  if (pointer === '') {
+    if (isJsonObject(value)) for (const [k, v] of Object.entries(value)) define(root, k, v);
+    return;
+  }
+  let segs = pointer.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  if (segs.length > MAX_SEGMENTS) segs = [...segs.slice(0, MAX_SEGMENTS / 2), ...segs.slice(-MAX_SEGMENTS / 2)];
+  let node = root;
+  for (const s of segs.slice(0, -1)) {
+    const next = Object.hasOwn(node, s) ? node[s] : undefined;
+    if (isJsonObject(next)) node = next;
+    else {
+      const fresh = newObject();
+      define(node, s, fresh);
+      node = fresh;
+    }
+  }
+  define(node, segs[segs.length - 1] as string, value);
+}
+
+function hasEntries(v: Json | undefined): boolean {
+  return isJsonObject(v) && Object.keys(v).length > 0;
+}
+
+/** Regular-expression characters: a selector name that has them may match any Secret. */
+const PATTERN = /[.*+?^${}()|[\]\\]/;
+
+/** A patched Secret as it may end up: with each candidate target's type, or with a target's data. */
+function asApplied(doc: JsonObject, target: JsonObject | undefined, secrets: SecretIndex): JsonObject[] {
+  if (doc['kind'] !== 'Secret') return [doc];
+  const meta = doc['metadata'];
+  const name = str(target?.['name']) ?? (isJsonObject(meta) ? str(meta['name']) : undefined);
+  const candidates = name === undefined || (target !== undefined && PATTERN.test(name)) ? secrets.all : (secrets.byName.get(name) ?? []);
+  const out = [doc];
+  const hasData = hasEntries(doc['data']) || hasEntries(doc['stringData']);
+  if (hasData && doc['type'] === undefined) {
+    const types = new Set<string>();
+    for (const c of candidates) if (typeof c['type'] === 'string') types.add(c['type']);
+    for (const type of [...types].sort()) out.push({ ...doc, type });
+  } else if (!hasData && typeof doc['type'] === 'string' && candidates.some((c) => hasEntries(c['data']) || hasEntries(c['stringData']))) {
+    // The target's data, as a placeholder: a credential type with data is what counts, not its values (the target is scanned on its own).
+    out.push({ ...doc, data: { '(the target data)': '' } });
+  }
+  return out;
+}
+
+/** The documents of a strategic-merge patch, Lists flattened. */
+function documents(values: readonly Json[]): JsonObject[] {
+  const out: JsonObject[] = [];
+  const stack = [...values].reverse();
+  while (stack.length > 0) {
+    const v = stack.pop() as Json;
+    if (!isJsonObject(v)) continue;
+    const items = v['items'];
+    if (str(v['kind'])?.endsWith('List') && Array.isArray(items)) stack.push(...[...items].reverse());
+    else out.push(v);
+  }
+  return out;
+}
+
+/** Everything a patch's text would write, as objects to scan; ok is false when the text does not parse. */
+export function patchObjects(text: string, target: unknown, secrets: SecretIndex): { objects: JsonObject[]; ok: boolean } {
+  const parsed = parseValues(text);
+  const selector = isJsonObject(target as Json) ? (target as JsonObject) : undefined;
+  const objects: JsonObject[] = [];
+  for (const value of parsed.values) {
+    if (Array.isArray(value)) {
+      const { object, strings } = implied(value, selector ?? {});
+      objects.push(...asApplied(object, selector, secrets));
+      // A string is also user data on its own: whatever the path, cloud-init or a key is what it holds.
+      for (const s of strings) objects.push({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'value' }, stringData: { value: s } });
+    } else {
+      for (const doc of documents([value])) objects.push(...asApplied(withIdentity(doc, selector ?? {}), selector, secrets));
+    }
+  }
+  return { objects, ok: parsed.ok };
+}
