@@ -14,6 +14,7 @@ import { isJsonObject } from '../core/json.ts';
 import type { Resource } from '../core/resource.ts';
 import { DVP_KINDS, GROUP } from '../core/kinds.ts';
 import { parseValues } from '../read/yaml.ts';
+import { flattenLists } from '../read/plugin-config.ts';
 
 /** The Secrets of the cluster, by name: what a patch of a Secret may target. */
 export interface SecretIndex {
@@ -134,20 +135,6 @@ function asApplied(doc: JsonObject, target: JsonObject | undefined, secrets: Sec
   return out;
 }
 
-/** The documents of a strategic-merge patch, Lists flattened. */
-function documents(values: readonly Json[]): JsonObject[] {
-  const out: JsonObject[] = [];
-  const stack = [...values].reverse();
-  while (stack.length > 0) {
-    const v = stack.pop() as Json;
-    if (!isJsonObject(v)) continue;
-    const items = v['items'];
-    if (str(v['kind'])?.endsWith('List') && Array.isArray(items)) stack.push(...[...items].reverse());
-    else out.push(v);
-  }
-  return out;
-}
-
 /** Everything a patch's text would write, as objects to scan; ok is false when the text does not parse. */
 export function patchObjects(text: string, target: unknown, secrets: SecretIndex): { objects: JsonObject[]; ok: boolean } {
   const parsed = parseValues(text);
@@ -160,7 +147,7 @@ export function patchObjects(text: string, target: unknown, secrets: SecretIndex
       // A string is also user data on its own: whatever the path, cloud-init or a key is what it holds.
       for (const s of strings) objects.push({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'value' }, stringData: { value: s } });
     } else {
-      for (const doc of documents([value])) objects.push(...asApplied(withIdentity(doc, selector ?? {}), selector, secrets));
+      for (const doc of flattenLists([value])) objects.push(...asApplied(withIdentity(doc, selector ?? {}), selector, secrets));
     }
   }
   return { objects, ok: parsed.ok };

@@ -25,8 +25,8 @@ export function emptyPluginContent(): PluginContent {
   return { generators: [], inlinePatches: [], patchFiles: [], unknown: [], scan: [] };
 }
 
-/** The documents of a configuration, Lists flattened (kustomize reads them as resources). */
-function configs(values: readonly Json[]): JsonObject[] {
+/** The objects of documents, Lists flattened as kustomize reads them (configurations and patches alike). */
+export function flattenLists(values: readonly Json[]): JsonObject[] {
   const out: JsonObject[] = [];
   const stack = [...values].reverse();
   while (stack.length > 0) {
@@ -71,7 +71,7 @@ function transformerPatches(doc: JsonObject, at: FieldPath, budget: EntryBudget,
 
 /** What the configurations of one `generators`/`transformers`/`validators` entry (at `at`) add. */
 export function pluginContent(values: readonly Json[], field: PluginField, at: FieldPath, budget: EntryBudget, into: PluginContent = emptyPluginContent()): PluginContent {
-  for (const doc of configs(values)) {
+  for (const doc of flattenLists(values)) {
     const kind = typeof doc['kind'] === 'string' ? doc['kind'] : '';
     if (field === 'generators') {
       if (kind === 'SecretGenerator' || kind === 'ConfigMapGenerator') into.generators.push(generatorEntry(kind === 'SecretGenerator' ? 'Secret' : 'ConfigMap', doc, [], budget, at));
