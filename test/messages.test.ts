@@ -103,3 +103,19 @@ describe('an object without a usable apiVersion or kind', () => {
     ]);
   });
 });
+
+describe('Markdown for pull requests and tickets', () => {
+  it('quotes names from the change so that they cannot open HTML, mention people or leave their code span', async () => {
+    const name = 'a`<img src=x onerror=alert(1)>@octocat<details open>';
+    const base = folder('md-base', { 'ns.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata: {name: apps}\n' });
+    const want = folder('md-want', {
+      'ns.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata: {name: apps}\n',
+      'foo.yaml': `apiVersion: example.com/v1\nkind: "Foo<b>@team"\nmetadata: {name: ${JSON.stringify(name)}, namespace: apps}\n`,
+    });
+    const r = await dvpcHere(['diff', '--baseline', base, want, '--format', 'markdown']);
+    // The name is code (its backtick inside a longer fence); the kind is text with its HTML and mention escaped.
+    expect(r.out).toContain(`- ➕ added \`\` apps/${name} \`\``);
+    expect(r.out).toContain('<details><summary>Foo&lt;b&gt;@&#8203;team: 1 added, 0 removed, 0 changed</summary>');
+    expect(r.out).not.toContain('<b>');
+  });
+});

@@ -31,19 +31,5 @@ export function plainAnnotation(level: 'error' | 'warning' | 'notice', title: st
   return `::${level} title=${commandProperty(title)}::${commandData(message)}\n`;
 }
 
-/** Text safe inside Markdown, a table cell included: no HTML, no emphasis or links, no mentions, one line. */
-export function mdText(s: string): string {
-  return s
-    .replace(/[\r\n]+/g, ' ')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/\|/g, '&#124;')
-    .replace(/([\\`*_[\]#~!])/g, '\\$1')
-    .replace(/@/g, '@&#8203;');
-}
-
-/** Inline code that the text itself cannot close (GitHub still reads Markdown inside `<code>`, hence mdText). */
-export function mdCode(s: string): string {
-  return `<code>${mdText(s)}</code>`;
-}
+// Markdown that input cannot take over lives in core, where diff and drain use it too.
+export { mdCode, mdText } from '../core/markdown.ts';

@@ -3,6 +3,7 @@ import { formatBytes } from '../core/quantity.ts';
 import type { ClusterDiff, ObjectChange, Tally } from './diff.ts';
 import { formatPath } from '../core/json.ts';
 import { pictureMarkdown } from './pictures.ts';
+import { codeSpan, mdText } from '../core/markdown.ts';
 
 export type DiffFormat = 'text' | 'json' | 'markdown';
 
@@ -72,19 +73,15 @@ export function diffJson(diffs: readonly ClusterDiff[]): string {
   return `${JSON.stringify(json, null, 2)}\n`;
 }
 
-function md(s: string): string {
-  return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-}
-
 function mdValue(v: unknown): string {
-  return v === undefined ? '_unset_' : `\`${md(value(v)).replace(/`/g, "'")}\``;
+  return v === undefined ? '_unset_' : codeSpan(value(v));
 }
 
 /** A pull-request comment: a summary table first, the dangerous changes, then details folded per kind. */
 export function diffMarkdown(diffs: readonly ClusterDiff[]): string {
   const out: string[] = [];
   for (const d of diffs) {
-    out.push(`### dvpc diff: ${d.handoff ? 'hand-off ' : ''}\`${d.cluster}\``, '');
+    out.push(`### dvpc diff: ${d.handoff ? 'hand-off ' : ''}${codeSpan(d.cluster)}`, '');
     if (d.changes.length === 0 && d.diagnostics.length === 0) {
       out.push('No changes.', '');
       continue;
@@ -102,22 +99,22 @@ export function diffMarkdown(diffs: readonly ClusterDiff[]): string {
     }
     if (d.diagnostics.length > 0) {
       out.push('**Needs attention**', '', '| | code | object | what |', '|---|---|---|---|');
-      for (const x of d.diagnostics) out.push(`| ${x.severity === 'error' ? '⛔ error' : '⚠️ warning'} | ${x.code} | \`${md(x.resource ?? '')}\` | ${md(x.message)} |`);
+      for (const x of d.diagnostics) out.push(`| ${x.severity === 'error' ? '⛔ error' : '⚠️ warning'} | ${mdText(x.code)} | ${codeSpan(x.resource ?? '', true)} | ${mdText(x.message)} |`);
       out.push('');
     }
     if (!d.handoff) out.push(...pictureMarkdown(d.picture));
     for (const [kind, list] of byKind(d.changes)) {
       const n = (c: ObjectChange['change']) => list.filter((x) => x.change === c).length;
-      out.push(`<details><summary>${kind}: ${n('added')} added, ${n('removed')} removed, ${n('changed')} changed</summary>`, '');
+      out.push(`<details><summary>${mdText(kind)}: ${n('added')} added, ${n('removed')} removed, ${n('changed')} changed</summary>`, '');
       for (const c of list) {
         const name = c.resource.slice(kind.length + 1);
-        const marks = c.diagnostics.map((x) => ` **${x.code}**`).join('');
+        const marks = c.diagnostics.map((x) => ` **${mdText(x.code)}**`).join('');
         if (c.change !== 'changed') {
-          out.push(`- ${c.change === 'added' ? '➕ added' : '➖ removed'} \`${name}\`${marks}`);
+          out.push(`- ${c.change === 'added' ? '➕ added' : '➖ removed'} ${codeSpan(name)}${marks}`);
           continue;
         }
-        out.push(`- ✏️ \`${name}\`${marks}`);
-        for (const f of c.fields) out.push(`  - \`${formatPath(f.path)}\`: ${mdValue(f.before)} → ${mdValue(f.after)}`);
+        out.push(`- ✏️ ${codeSpan(name)}${marks}`);
+        for (const f of c.fields) out.push(`  - ${codeSpan(formatPath(f.path))}: ${mdValue(f.before)} → ${mdValue(f.after)}`);
       }
       out.push('', '</details>', '');
     }

@@ -7,6 +7,7 @@ import type { ClusterModel } from '../model/cluster-model.ts';
 import { placeClass } from '../model/placement.ts';
 import { MUST_RUN, effectiveCoreFraction, requestedMilliCpu } from '../model/sizing.ts';
 import { humanBytes, quantityBytes } from '../core/quantity.ts';
+import { codeSpan } from '../core/markdown.ts';
 
 export interface Pair<T> {
   readonly before: T;
@@ -121,7 +122,7 @@ function capacityTable(p: ClusterPicture): string[] {
   for (const c of p.classes) {
     const cpu = c.availableCpuMilli ? `${change(c.availableCpuMilli, cores)} cores<br>${change({ before: bar(c.cpuMilli.before, c.availableCpuMilli.before), after: bar(c.cpuMilli.after, c.availableCpuMilli.after) }, (s) => s)}` : '—';
     const mem = c.availableMemory ? `${change(c.availableMemory, humanBytes)}<br>${change({ before: bar(c.memory.before, c.availableMemory.before), after: bar(c.memory.after, c.availableMemory.after) }, (s) => s)}` : '—';
-    out.push(`| \`${c.name}\` | ${change(c.vms, String)} | ${change(c.cpuMilli, cores)} | ${cpu} | ${change(c.memory, humanBytes)} | ${mem} |`);
+    out.push(`| ${codeSpan(c.name, true)} | ${change(c.vms, String)} | ${change(c.cpuMilli, cores)} | ${cpu} | ${change(c.memory, humanBytes)} | ${mem} |`);
   }
   out.push('', '_Classes on the same nodes share them: each line shows all that its nodes can give._', '');
   return out;
@@ -137,8 +138,8 @@ function nodeTable(p: ClusterPicture): string[] {
     const is = c.nodes?.after.includes(n) ?? false;
     return was && is ? '✅' : is ? '➕' : was ? '➖' : ' ';
   };
-  const table = [`| node | ${classes.map((c) => `\`${c.name}\``).join(' | ')} |`, `|---|${classes.map(() => ':---:').join('|')}|`];
-  for (const n of nodes) table.push(`| \`${n}\` | ${classes.map((c) => cell(c, n)).join(' | ')} |`);
+  const table = [`| node | ${classes.map((c) => codeSpan(c.name, true)).join(' | ')} |`, `|---|${classes.map(() => ':---:').join('|')}|`];
+  for (const n of nodes) table.push(`| ${codeSpan(n, true)} | ${classes.map((c) => cell(c, n)).join(' | ')} |`);
   const changed = classes.some((c) => nodes.some((n) => ['➕', '➖'].includes(cell(c, n))));
   return [`<details${changed ? ' open' : ''}><summary>Nodes each class can use (${nodes.length} nodes${changed ? ', changed by this change' : ''})</summary>`, '', ...table, '', '✅ usable, ➕ usable after this change, ➖ no longer usable', '', '</details>', ''];
 }

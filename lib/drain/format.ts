@@ -5,6 +5,7 @@
  */
 import { formatBytes } from '../core/quantity.ts';
 import type { ClassDrainCapacity, DrainPlan, VmDrainOutcome } from './plan.ts';
+import { codeSpan, mdText } from '../core/markdown.ts';
 
 const cores = (milli: bigint) => `${Number(milli) / 1000}`;
 
@@ -84,15 +85,13 @@ export function drainText(plan: DrainPlan): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** `|` and line breaks would break a table cell. */
-function cell(s: string): string {
-  return s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-}
+/** Text from the inventory or the manifests in a ticket: no HTML, mentions or table breaks. */
+const cell = mdText;
 
 export function drainMarkdown(plan: DrainPlan): string {
   const s = drainSummary(plan);
   const lines = [
-    `### Drain of ${plan.nodes.map((n) => `\`${n}\``).join(', ')}`,
+    `### Drain of ${plan.nodes.map((n) => codeSpan(n)).join(', ')}`,
     '',
     `${s.blocks ? '❌' : '✅'} **${cell(verdict(plan))}**`,
     '',
@@ -103,22 +102,22 @@ export function drainMarkdown(plan: DrainPlan): string {
   const attention = plan.vms.filter((v) => v.outcome === 'blocked' || v.outcome === 'no-room' || v.outcome === 'unknown');
   if (attention.length > 0) {
     lines.push('#### Before the window', '');
-    for (const v of attention) lines.push(`- [ ] \`${v.vm}\`${v.mustRun ? ' (must run)' : ''}: ${cell(outcomeText(v))}`);
+    for (const v of attention) lines.push(`- [ ] ${codeSpan(v.vm)}${v.mustRun ? ' (must run)' : ''}: ${cell(outcomeText(v))}`);
     lines.push('');
   }
   lines.push('#### VMs', '', '| VM | class | runs on | run policy | outcome | to |', '|---|---|---|---|---|---|');
   for (const v of plan.vms) {
-    const to = v.outcome === 'migrates' ? `\`${v.target}\`${v.candidates.length > 1 ? ` (1 of ${v.candidates.length})` : ''}` : cell(v.reasons.join('; '));
-    lines.push(`| \`${v.vm}\` | ${v.className ?? '?'} | ${v.node ?? '–'} | ${v.runPolicy ?? '–'} | ${v.outcome} | ${to} |`);
+    const to = v.outcome === 'migrates' ? `${codeSpan(v.target ?? '', true)}${v.candidates.length > 1 ? ` (1 of ${v.candidates.length})` : ''}` : cell(v.reasons.join('; '));
+    lines.push(`| ${codeSpan(v.vm, true)} | ${cell(v.className ?? '?')} | ${cell(v.node ?? '–')} | ${cell(v.runPolicy ?? '–')} | ${v.outcome} | ${to} |`);
   }
   lines.push('', '#### Capacity each class keeps', '', '| class | nodes left | CPU free / allocatable | memory free / allocatable | must-run VMs request | can move among |', '|---|---:|---:|---:|---:|---|');
   for (const c of plan.classes) {
-    lines.push(`| ${c.name} | ${c.nodesAfter.length} of ${c.nodesBefore.length} | ${cores(c.freeCpuMilli)} / ${cores(c.cpuMilli)} cores | ${bytes(c.freeMemory)} / ${bytes(c.memory)} | ${cores(c.requestedCpuMilli)} cores, ${bytes(c.requestedMemory)} | ${cell(c.domain)} |`);
+    lines.push(`| ${cell(c.name)} | ${c.nodesAfter.length} of ${c.nodesBefore.length} | ${cores(c.freeCpuMilli)} / ${cores(c.cpuMilli)} cores | ${bytes(c.freeMemory)} / ${bytes(c.memory)} | ${cores(c.requestedCpuMilli)} cores, ${bytes(c.requestedMemory)} | ${cell(c.domain)} |`);
   }
-  const notes = [...new Set([...plan.notes, ...plan.vms.flatMap((v) => v.notes.map((n) => `\`${v.vm}\`: ${n}`))])];
+  const notes = [...new Set([...plan.notes.map(cell), ...plan.vms.flatMap((v) => v.notes.map((n) => `${codeSpan(v.vm)}: ${cell(n)}`))])];
   if (notes.length > 0) {
     lines.push('', '#### Notes', '');
-    for (const n of notes) lines.push(`- ${cell(n)}`);
+    for (const n of notes) lines.push(`- ${n}`);
   }
   return `${lines.join('\n')}\n`;
 }
