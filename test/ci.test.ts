@@ -12,6 +12,7 @@ import { Cluster, Project, VirtualMachine, VirtualizationModule } from '../lib/i
 import { synthesize } from '../lib/synth.ts';
 import { allowFromLabels, runPullRequest, type PullRequestOptions } from '../lib/cli/pull-request.ts';
 import { main } from '../lib/cli/main.ts';
+import { eventLabels } from '../lib/cli/commands/ci.ts';
 import { codeScanningProblems, schemaProblems, type SarifLog } from './sarif-helpers.ts';
 import { cleanup, tempDir } from './helpers.ts';
 
@@ -208,7 +209,8 @@ export default () => {
     commit({ vms: { east: ['web-1'] } });
     // The base branch as the checkout action leaves it: a remote-tracking branch.
     git('update-ref', 'refs/remotes/origin/main', 'main');
-    writeFileSync('event.json', JSON.stringify({ pull_request: { number: 7, labels: [{ name: 'dvpc/allow:DVP601' }] } }));
+    // The run that adding the label started: the label approves this commit.
+    writeFileSync('event.json', JSON.stringify({ action: 'labeled', label: { name: 'dvpc/allow:DVP601' }, pull_request: { number: 7, labels: [{ name: 'dvpc/allow:DVP601' }] } }));
     Object.assign(process.env, { GITHUB_BASE_REF: 'main', GITHUB_EVENT_PATH: join(repo, 'event.json'), GITHUB_STEP_SUMMARY: join(repo, 'summary.md'), GITHUB_ACTIONS: 'true' });
     const t = capture();
     expect(await main(['ci', '--sarif-dir', '.dvpc/sarif', '--comment', '.dvpc/comment.md'], t.io)).toBe(0);
@@ -216,6 +218,20 @@ export default () => {
     expect(readFileSync('summary.md', 'utf8')).toBe(readFileSync('.dvpc/comment.md', 'utf8'));
     expect(readFileSync('summary.md', 'utf8')).toMatch(/by the label <code>dvpc\/allow:DVP601<\/code>/);
     expect(readdirSync('.dvpc/sarif').sort()).toEqual(['app.sarif', 'cluster-east.sarif', 'cluster-west.sarif']);
+  });
+
+  it('lets a dvpc/allow label approve only the commit it was added on', () => {
+    const event = (e: object) => {
+      writeFileSync('event.json', JSON.stringify(e));
+      return eventLabels(join(repo, 'event.json'));
+    };
+    const labels = [{ name: 'dvpc/allow:DVP601' }, { name: 'dvpc/allow:DVP603' }, { name: 'team/db' }];
+    // Adding one approval label: that label approves, the other is from an older commit.
+    expect(event({ action: 'labeled', label: { name: 'dvpc/allow:DVP603' }, pull_request: { labels } })).toEqual({ labels: ['dvpc/allow:DVP603', 'team/db'], stale: ['dvpc/allow:DVP601'] });
+    // A push, or any other label added after it: no approval carries over.
+    for (const e of [{ action: 'synchronize' }, { action: 'labeled', label: { name: 'team/db' } }, { action: 'reopened' }]) {
+      expect(event({ ...e, pull_request: { labels } })).toEqual({ labels: ['team/db'], stale: ['dvpc/allow:DVP601', 'dvpc/allow:DVP603'] });
+    }
   });
 
   it('refuses bad flags with a usage error', async () => {

@@ -20,7 +20,7 @@ interface Workflow {
   on: { pull_request: { types: string[]; paths: string[] }; push: { branches: string[]; paths: string[] } };
   permissions: Record<string, string>;
   concurrency: { group: string; 'cancel-in-progress': boolean };
-  jobs: Record<string, { permissions: Record<string, string>; steps: Step[]; 'timeout-minutes'?: number }>;
+  jobs: Record<string, { permissions: Record<string, string>; steps: Step[]; 'timeout-minutes'?: number; needs?: string; if?: string }>;
 }
 const wf = parse(text) as Workflow;
 const steps = Object.values(wf.jobs).flatMap((j) => j.steps);
@@ -60,14 +60,19 @@ describe('the shipped workflow', () => {
   });
 
   it('uses the current major versions of its actions', () => {
-    // The newest major of each (release tags as of the end of 2026).
-    expect(steps.filter((s) => s.uses).map((s) => s.uses)).toEqual(['actions/checkout@v7', 'actions/setup-node@v7', 'github/codeql-action/upload-sarif@v4', 'marocchino/sticky-pull-request-comment@v3']);
+    // The newest major of each (release tags as of the end of 2026; the artifact pair at v4, the
+    // major every GitHub-hosted runner supports).
+    expect(steps.filter((s) => s.uses).map((s) => s.uses)).toEqual(['actions/checkout@v7', 'actions/setup-node@v7', 'actions/upload-artifact@v4', 'actions/download-artifact@v4', 'github/codeql-action/upload-sarif@v4', 'marocchino/sticky-pull-request-comment@v3']);
   });
 
-  it('cancels a stale run of the same pull request, and asks only for the permissions it uses', () => {
+  it('cancels a stale run, and never runs the change\'s code with a token that can write', () => {
     expect(wf.concurrency).toEqual({ group: 'dvpc-${{ github.event.pull_request.number || github.ref }}', 'cancel-in-progress': true });
     expect(wf.permissions).toEqual({ contents: 'read' });
-    expect(wf.jobs['dvpc']?.permissions).toEqual({ contents: 'read', 'pull-requests': 'write', 'security-events': 'write' });
+    // `check` runs npm ci and the stacks: read-only. `report` runs nothing of the change.
+    expect(wf.jobs['check']?.permissions).toEqual({ contents: 'read' });
+    expect(wf.jobs['report']?.permissions).toEqual({ actions: 'read', 'pull-requests': 'write', 'security-events': 'write' });
+    expect(wf.jobs['report']?.needs).toBe('check');
+    expect(wf.jobs['report']?.steps.some((s) => s.run !== undefined || s.uses?.startsWith('actions/checkout') || s.uses?.startsWith('actions/setup-node'))).toBe(false);
   });
 
   it('leaves the logic to dvpc ci and hands its files on even when it fails', () => {
@@ -75,15 +80,17 @@ describe('the shipped workflow', () => {
     expect(run).toEqual(['npm ci', 'npx dvpc ci --sarif-dir .dvpc/sarif --comment .dvpc/comment.md']);
     // No ${{ }} spliced into a shell script (the classic injection), no shell glue.
     for (const s of steps) expect(s.run ?? '').not.toMatch(/\$\{\{/);
+    const keep = wf.jobs['check']?.steps.find((s) => s.uses?.startsWith('actions/upload-artifact'));
+    expect(keep?.if).toBe('always()');
+    expect(keep?.with).toMatchObject({ name: 'dvpc', path: '.dvpc/' });
     const upload = steps.find((s) => s.uses?.startsWith('github/codeql-action/upload-sarif'));
     const comment = steps.find((s) => s.uses?.startsWith('marocchino/'));
     expect(upload?.with).toEqual({ sarif_file: '.dvpc/sarif' });
     expect(comment?.with).toEqual({ header: 'dvpc', path: '.dvpc/comment.md' });
-    for (const s of [upload, comment]) {
-      expect(s?.if).toMatch(/^always\(\) && .*hashFiles\('\.dvpc\//);
-      // A fork's token cannot write security events or comments: those steps skip it.
-      expect(s?.if).toContain('github.event.pull_request.head.repo.full_name == github.repository');
-    }
+    for (const s of [upload, comment]) expect(s?.if).toMatch(/^always\(\) && .*hashFiles\('\.dvpc\//);
+    // The report runs after a failed check too, but not for a fork, whose token cannot write.
+    expect(wf.jobs['report']?.if).toMatch(/^always\(\) &&/);
+    expect(wf.jobs['report']?.if).toContain('github.event.pull_request.head.repo.full_name == github.repository');
     const checkout = steps.find((s) => s.uses?.startsWith('actions/checkout'));
     expect(checkout?.with).toMatchObject({ 'fetch-depth': 0 });
   });

@@ -55,7 +55,8 @@ const MAX_RUNS = 20;
 /** GitHub refuses a comment longer than 65,536 characters. */
 const MAX_COMMENT = 60000;
 
-const ALLOW_LABEL = /^\s*dvpc\/allow\s*[:=]\s*(.*)$/i;
+/** A label that approves codes (spelled loosely, as people type labels). */
+export const ALLOW_LABEL = /^\s*dvpc\/allow\s*[:=]\s*(.*)$/i;
 
 /** The codes approved by labels `dvpc/allow:DVP601,DVP603`, and the label codes dvpc does not know. */
 export function allowFromLabels(labels: readonly string[]): { allow: Set<string>; unknown: string[]; approvedBy: Map<string, string> } {

@@ -6,7 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../../core/errors.ts';
 import { parse, stringFlag, type Command, type Io } from '../args.ts';
-import { runPullRequest } from '../pull-request.ts';
+import { ALLOW_LABEL, runPullRequest } from '../pull-request.ts';
+import { plainAnnotation } from '../github.ts';
 import { loadApp } from './synth.ts';
 
 const usage = `Usage: dvpc ci [--app FILE] [--outdir DIR] [--baseline-ref REF] [--labels LIST]
@@ -27,7 +28,9 @@ Options:
   --labels LIST       the pull request's labels: a JSON array, or one per line (default: the
                       labels of the pull request in $GITHUB_EVENT_PATH). A label
                       "dvpc/allow:DVP601,DVP603" approves those codes: their errors become
-                      warnings, as with --allow
+                      warnings, as with --allow. From the event, such a label approves only
+                      in the run that adding it started (it approves that commit; after a
+                      push, add it again)
   --sarif-dir DIR     write <DIR>/cluster-<name>.sarif per cluster and <DIR>/app.sarif
   --comment FILE      write the pull-request comment (Markdown) to FILE
   --summary FILE      append the same Markdown to FILE (default $GITHUB_STEP_SUMMARY)
@@ -55,15 +58,28 @@ function parseLabels(text: string): string[] {
   return t.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
 }
 
-/** The labels of the pull request in GitHub's event payload; none when there is no readable payload. */
-function eventLabels(path: string | undefined): string[] {
-  if (!path) return [];
+/**
+ * The labels of the pull request in GitHub's event payload that may approve codes now. A
+ * `dvpc/allow:` label approves the commit it was added on, and only in the run its adding
+ * triggers (action `labeled`, that label): after a push (`synchronize`), or in a run some other
+ * event started, the label still hangs on the pull request but approved an older commit, so it
+ * approves nothing until it is added again. Other labels pass through (they approve nothing).
+ */
+export function eventLabels(path: string | undefined): { labels: string[]; stale: string[] } {
+  if (!path) return { labels: [], stale: [] };
+  let event: { action?: unknown; label?: { name?: unknown }; pull_request?: { labels?: { name?: unknown }[] } };
   try {
-    const event = JSON.parse(readFileSync(path, 'utf8')) as { pull_request?: { labels?: { name?: unknown }[] } };
-    return (event.pull_request?.labels ?? []).map((l) => l.name).filter((n): n is string => typeof n === 'string');
+    event = JSON.parse(readFileSync(path, 'utf8')) as typeof event;
   } catch {
-    return [];
+    return { labels: [], stale: [] };
   }
+  const all = (event.pull_request?.labels ?? []).map((l) => l.name).filter((n): n is string => typeof n === 'string');
+  const added = event.action === 'labeled' && typeof event.label?.name === 'string' ? event.label.name : undefined;
+  const isAllow = (l: string) => ALLOW_LABEL.test(l);
+  return {
+    labels: all.filter((l) => !isAllow(l) || l === added),
+    stale: all.filter((l) => isAllow(l) && l !== added),
+  };
 }
 
 async function run(args: string[], io: Io): Promise<number> {
@@ -76,16 +92,23 @@ async function run(args: string[], io: Io): Promise<number> {
   const appFile = stringFlag(values, 'app') ?? 'stacks/main.ts';
   const baseRef = stringFlag(values, 'baseline-ref') ?? (env['GITHUB_BASE_REF'] ? `origin/${env['GITHUB_BASE_REF']}` : undefined);
   const labelsFlag = stringFlag(values, 'labels');
+  const fromEvent = labelsFlag === undefined ? eventLabels(env['GITHUB_EVENT_PATH']) : { labels: parseLabels(labelsFlag), stale: [] };
+  const annotations = values['annotations'] === true || env['GITHUB_ACTIONS'] === 'true';
+  for (const label of fromEvent.stale) {
+    const why = `the label ${label.slice(0, 80)} approved the commit it was added on, not this one: add it again (remove it, then add it) to approve this commit`;
+    io.err(`dvpc: ${why}\n`);
+    if (annotations) io.out(plainAnnotation('notice', 'dvpc/allow label', why));
+  }
   return runPullRequest({
     loadApp: () => loadApp(appFile),
     appFile,
     outdir: stringFlag(values, 'outdir'),
     baselineRef: baseRef === '' ? undefined : baseRef,
-    labels: labelsFlag !== undefined ? parseLabels(labelsFlag) : eventLabels(env['GITHUB_EVENT_PATH']),
+    labels: fromEvent.labels,
     sarifDir: stringFlag(values, 'sarif-dir'),
     commentFile: stringFlag(values, 'comment'),
     summaryFile: stringFlag(values, 'summary') ?? (env['GITHUB_STEP_SUMMARY'] || undefined),
-    annotations: values['annotations'] === true || env['GITHUB_ACTIONS'] === 'true',
+    annotations,
     verifyCommitted: values['no-dist-check'] !== true,
   }, io);
 }
