@@ -597,3 +597,144 @@ patches:
     expect(report.diagnostics.at(-1)?.message).toMatch(/"conf" is a folder where kustomize reads a file: kustomize would fail the build/);
   });
 });
+
+describe('replacements, patches of any kind, and files of kustomize configuration', () => {
+  const built = (dir: string) => execFileSync('kubectl', ['kustomize', dir], { encoding: 'utf8', stdio: 'pipe' });
+  const PW_CM = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: pw\ndata:\n  pw: hunter2\n  type: kubernetes.io/basic-auth\n';
+  const OPAQUE = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n  labels:\n    app: x\ntype: Opaque\nstringData:\n  username: u\n  password: hunter3\n';
+  /** (a) a value of a ConfigMap into an empty basic-auth Secret's stringData (created). */
+  const INTO_DATA = `resources:
+- s.yaml
+- cm.yaml
+replacements:
+- source:
+    kind: ConfigMap
+    name: pw
+    fieldPath: data.pw
+  targets:
+  - select:
+      kind: Secret
+      name: s
+    fieldPaths:
+    - stringData.password
+    options:
+      create: true
+`;
+  /** (b) a credential type copied into an Opaque Secret's type, from a file, its target without a kind. */
+  const INTO_TYPE = 'source:\n  kind: ConfigMap\n  name: pw\n  fieldPath: data.type\ntargets:\n- select:\n    name: s\n  fieldPaths:\n  - type\n';
+  const TRANSFORMER = `apiVersion: builtin\nkind: ReplacementTransformer\nmetadata:\n  name: r\nreplacements:\n- path: into-type.yaml\n`;
+
+  it('a replacement into a Secret\'s data, stringData or type (inline, from a file, through a ReplacementTransformer) is DVP701 on its entry', async () => {
+    const a = folder({ 'kustomization.yaml': INTO_DATA, 's.yaml': BASIC_AUTH, 'cm.yaml': PW_CM });
+    const b = folder({ 'kustomization.yaml': 'resources:\n- s.yaml\n- cm.yaml\nreplacements:\n- path: into-type.yaml\n', 's.yaml': OPAQUE, 'cm.yaml': PW_CM, 'into-type.yaml': INTO_TYPE });
+    const t = folder({ 'kustomization.yaml': 'resources:\n- s.yaml\n- cm.yaml\ntransformers:\n- t.yaml\n', 's.yaml': OPAQUE, 'cm.yaml': PW_CM, 'into-type.yaml': `- ${indent(INTO_TYPE, '  ').trimStart()}\n`, 't.yaml': TRANSFORMER });
+    if (hasKubectl()) {
+      for (const dir of [a, b, t]) expect(built(dir)).toMatch(/password: hunter[23]\n(.*\n)*type: kubernetes\.io\/basic-auth/);
+    }
+    const ra = await checkJson([a]);
+    expect(ra.code).toBe(1);
+    expect(brief(ra.report.diagnostics)).toEqual([['DVP701', 'replacements[0]']]);
+    expect(ra.report.diagnostics[0]).toMatchObject({ line: lineOf(INTO_DATA, '- source:'), file: expect.stringMatching(/kustomization\.yaml$/) });
+    expect(ra.report.diagnostics[0]?.message).toMatch(/"ConfigMap\/pw" into "stringData\.password" of a Secret/);
+    const rb = await checkJson([b]);
+    expect(rb.code).toBe(1);
+    // The replacements file is configuration, not an object: no DVP002 for it.
+    expect(brief(rb.report.diagnostics)).toEqual([['DVP701', 'replacements[0].path']]);
+    expect(rb.report.diagnostics[0]?.message).toMatch(/replacements file "into-type\.yaml" copies "ConfigMap\/pw" into "type"/);
+    const rt = await checkJson([t]);
+    expect(brief(rt.report.diagnostics)).toEqual([['DVP701', 'transformers[0]']]);
+    for (const r of [ra, rb, rt]) for (const secret of ['hunter2', 'hunter3']) expect(r.out).not.toContain(secret);
+  });
+
+  it('harmless replacements add nothing: from a Secret into a Secret, into a ConfigMap, into a Secret\'s labels', async () => {
+    const k = `resources:
+- s.yaml
+- cm.yaml
+- other.yaml
+replacements:
+- source: {kind: Secret, name: other, fieldPath: data.password}
+  targets:
+  - select: {kind: Secret, name: s}
+    fieldPaths: [data.password]
+    options: {create: true}
+- source: {kind: ConfigMap, name: pw, fieldPath: data.type}
+  targets:
+  - select: {kind: ConfigMap, name: pw}
+    fieldPaths: [data.copy]
+    options: {create: true}
+  - select: {name: s}
+    fieldPaths: [metadata.labels.kind]
+    options: {create: true}
+`;
+    const other = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: other\ndata:\n  password: aHVudGVyNA==\n';
+    const dir = folder({ 'kustomization.yaml': k, 's.yaml': 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n', 'cm.yaml': PW_CM.replace(/  pw: hunter2\n/, ''), 'other.yaml': other });
+    if (hasKubectl()) expect(built(dir)).toMatch(/copy: kubernetes\.io\/basic-auth[\s\S]*password: aHVudGVyNA==\nkind: Secret\nmetadata:\n  labels:\n    kind: kubernetes\.io\/basic-auth\n  name: s/);
+    const { code, report } = await checkJson([dir]);
+    expect(report.diagnostics).toEqual([]);
+    expect(code).toBe(0);
+  });
+
+  /** An empty basic-auth Secret labelled app=x: a patch selecting it by label only gives it a password. */
+  const LABELLED = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n  labels:\n    app: x\ntype: kubernetes.io/basic-auth\n';
+  const BY_LABEL = (patch: string) => `resources:\n- s.yaml\n- vm.yaml\npatches:\n- target:\n    labelSelector: app=x\n  patch: |-\n${indent(patch, '    ')}\n`;
+
+  it('a patch whose target names no kind (a labelSelector, a name) is scanned as a Secret of each type present and as a VirtualMachine', async () => {
+    const json = '- op: add\n  path: /stringData\n  value: {password: hunter2}\n';
+    const smp = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: any\nstringData:\n  password: hunter2\n';
+    const userData = `resources:\n- s.yaml\n- vm.yaml\npatches:\n- target: {name: vm}\n  patch: |-\n    - op: replace\n      path: /spec/provisioning/userData\n      value: "#cloud-config\\npassword: hunter3\\n"\n`;
+    const labelled = { 's.yaml': LABELLED, 'vm.yaml': VM };
+    const dirs = [folder({ ...labelled, 'kustomization.yaml': BY_LABEL(json) }), folder({ ...labelled, 'kustomization.yaml': BY_LABEL(smp) }), folder({ ...labelled, 'kustomization.yaml': userData })];
+    if (hasKubectl()) {
+      expect(built(dirs[0] as string)).toMatch(/password: hunter2\ntype: kubernetes\.io\/basic-auth/);
+      expect(built(dirs[1] as string)).toMatch(/password: hunter2\ntype: kubernetes\.io\/basic-auth/);
+      expect(built(dirs[2] as string)).toContain('password: hunter3');
+    }
+    for (const dir of dirs) {
+      const { code, report, out } = await checkJson([dir]);
+      expect(code).toBe(1);
+      expect(brief(onKustomization(report))).toEqual([['DVP701', 'patches[0].patch']]);
+      expect(onKustomization(report)[0]?.message).toMatch(/of any object its target selects.*(basic-auth|password in cloud-init)/);
+      expect(out).not.toMatch(/hunter[23]/);
+    }
+    // kind: Secret with a labelSelector and no name: any Secret of the cluster.
+    const withKind = await checkJson([folder({ ...labelled, 'kustomization.yaml': BY_LABEL(json).replace('    labelSelector', '    kind: Secret\n    labelSelector') })]);
+    expect(brief(onKustomization(withKind.report))).toEqual([['DVP701', 'patches[0].patch']]);
+  });
+
+  it('a patch whose target names no kind and adds labels, cores or a public key adds nothing', async () => {
+    const patch = '- op: add\n  path: /metadata/labels/team\n  value: a\n- op: add\n  path: /spec/cpu/cores\n  value: 2\n- op: add\n  path: /stringData\n  value: {id_rsa.pub: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExampleOnly user@host"}\n';
+    const dir = folder({ 's.yaml': LABELLED.replace('kubernetes.io/basic-auth', 'Opaque'), 'vm.yaml': VM, 'kustomization.yaml': BY_LABEL(patch) });
+    const { report } = await checkJson([dir]);
+    expect(onKustomization(report)).toEqual([]);
+  });
+
+  const CONFIGURED = {
+    'kustomization.yaml': 'resources:\n- cm.yaml\n- other.yaml\nconfigurations:\n- kustomizeconfig.yaml\nreplacements:\n- path: repl.yaml\nopenapi:\n  path: schema.json\n',
+    'cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  host: db.example\n',
+    'other.yaml': cm('other'),
+    'kustomizeconfig.yaml': 'nameReference:\n- kind: ConfigMap\n  fieldSpecs:\n  - kind: VirtualMachine\n    path: spec/provisioning/userDataRef/name\n',
+    'repl.yaml': '- source:\n    kind: ConfigMap\n    name: app\n    fieldPath: data.host\n  targets:\n  - select:\n      kind: ConfigMap\n      name: other\n    fieldPaths:\n    - metadata.annotations.host\n    options:\n      create: true\n',
+    'schema.json': '{"definitions": {"v1.ConfigMap": {"type": "object", "x-kubernetes-group-version-kind": [{"group": "", "kind": "ConfigMap", "version": "v1"}]}}}\n',
+  };
+
+  it('files named by configurations, replacements and openapi are kustomize configuration, not objects: the folder passes', async () => {
+    const dir = folder(CONFIGURED);
+    if (hasKubectl()) expect(built(dir)).toContain('host: db.example');
+    const { code, report } = await checkJson([dir]);
+    expect(report.diagnostics).toEqual([]);
+    expect(code).toBe(0);
+    expect(report.summary.resources).toBe(2);
+  });
+
+  it('a key in a configuration file is still DVP701 on its entry; an openapi.path outside the checked paths is DVP001', async () => {
+    const keyed = await checkJson([folder({ ...CONFIGURED, 'kustomizeconfig.yaml': `${CONFIGURED['kustomizeconfig.yaml']}comment: |\n${indent(RSA_KEY, '  ')}\n` })]);
+    expect(brief(keyed.report.diagnostics)).toEqual([['DVP701', 'configurations[0]']]);
+    expect(keyed.out).not.toContain(KEY_BODY);
+    const inner = Object.fromEntries(Object.entries(CONFIGURED).filter(([name]) => name !== 'schema.json').map(([name, text]) => [`inner/${name}`, text.replace('path: schema.json', 'path: ../outside/schema.json')]));
+    const dir = folder({ ...inner, 'outside/schema.json': CONFIGURED['schema.json'] });
+    const { code, report } = await checkJson([join(dir, 'inner')]);
+    expect(code).toBe(1);
+    expect(brief(report.diagnostics)).toEqual([['DVP001', 'openapi.path']]);
+    expect(report.diagnostics[0]?.message).toMatch(/"\.\.\/outside\/schema\.json" lies outside the checked paths/);
+  });
+});

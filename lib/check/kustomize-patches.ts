@@ -7,7 +7,14 @@
  * A patch rarely says the type of the Secret it patches: `stringData: {password: ...}` is a
  * credential in clear only because its target is a `kubernetes.io/basic-auth` Secret. So a patch
  * of a Secret is also scanned with the type of each Secret of the cluster it may target, and a
- * patch that sets a credential type with the target's data. Pure.
+ * patch that sets a credential type with the target's data.
+ *
+ * A target selects by kind only when it names one (kustomize matches it as a pattern): a target
+ * without a kind (a name, a labelSelector, an annotationSelector only) may select an object of any
+ * kind, and kustomize applies the patch to it whatever kind the patch document says. So such a
+ * patch is made into an object of each kind the scan tells apart: a Secret (with each type of the
+ * cluster's Secrets), a ConfigMap, a VirtualMachine (user data); any other kind is scanned as the
+ * plain object every patch also makes. Pure.
  */
 import type { Json, JsonObject } from '../core/json.ts';
 import { isJsonObject } from '../core/json.ts';
@@ -72,7 +79,7 @@ function implied(ops: readonly Json[], target: JsonObject): { object: JsonObject
   define(object, 'apiVersion', apiVersionOf(kind, str(target['group']), str(target['version'])));
   if (kind !== undefined) define(object, 'kind', kind);
   const meta = newObject();
-  define(meta, 'name', str(target['name']) ?? 'patched');
+  define(meta, 'name', str(target['name']) ?? '(any name)');
   define(object, 'metadata', meta);
   const strings: string[] = [];
   for (const op of ops) {
@@ -120,7 +127,8 @@ const PATTERN = /[.*+?^${}()|[\]\\]/;
 function asApplied(doc: JsonObject, target: JsonObject | undefined, secrets: SecretIndex): JsonObject[] {
   if (doc['kind'] !== 'Secret') return [doc];
   const meta = doc['metadata'];
-  const name = str(target?.['name']) ?? (isJsonObject(meta) ? str(meta['name']) : undefined);
+  // With a target, the target alone selects: no name (a labelSelector only) may be any Secret.
+  const name = target !== undefined ? str(target['name']) : isJsonObject(meta) ? str(meta['name']) : undefined;
   const candidates = name === undefined || (target !== undefined && PATTERN.test(name)) ? secrets.all : (secrets.byName.get(name) ?? []);
   const out = [doc];
   const hasData = hasEntries(doc['data']) || hasEntries(doc['stringData']);
@@ -135,20 +143,102 @@ function asApplied(doc: JsonObject, target: JsonObject | undefined, secrets: Sec
   return out;
 }
 
+/** The kinds the secret scan tells apart: what a target without a kind may be. */
+const ANY_KIND: readonly string[] = ['Secret', 'ConfigMap', 'VirtualMachine'];
+
+/** The kinds a target selects: its own, or (none, or a pattern) each kind of ANY_KIND; undefined without a target. */
+export function targetKinds(target: JsonObject | undefined): readonly string[] | undefined {
+  if (target === undefined) return undefined;
+  const kind = str(target['kind']);
+  return kind === undefined || kind === '' || PATTERN.test(kind) ? ANY_KIND : [kind];
+}
+
+/** Whether a target may select objects of any kind (it names none, or a pattern). */
+export function anyKind(target: unknown): boolean {
+  return isJsonObject(target as Json) && targetKinds(target as JsonObject) === ANY_KIND;
+}
+
+/** A target with one kind of those it may select (the kind the patch makes its object of). */
+function withKind(target: JsonObject, kind: string): JsonObject {
+  if (str(target['kind']) === kind) return target;
+  const out: JsonObject = { ...target, kind };
+  // A group or version written for a pattern of kinds is not this kind's.
+  delete out['group'];
+  delete out['version'];
+  return out;
+}
+
 /** Everything a patch's text would write, as objects to scan; ok is false when the text does not parse. */
 export function patchObjects(text: string, target: unknown, secrets: SecretIndex): { objects: JsonObject[]; ok: boolean } {
   const parsed = parseValues(text);
   const selector = isJsonObject(target as Json) ? (target as JsonObject) : undefined;
+  const kinds = targetKinds(selector);
   const objects: JsonObject[] = [];
   for (const value of parsed.values) {
     if (Array.isArray(value)) {
-      const { object, strings } = implied(value, selector ?? {});
-      objects.push(...asApplied(object, selector, secrets));
+      // A 6902 patch: the target's kind (each one it may be), and the plain object for any other.
+      const each = selector === undefined ? [{}] : [selector, ...(kinds === ANY_KIND ? ANY_KIND.map((k) => withKind(selector, k)) : [])];
+      let strings: string[] = [];
+      for (const t of each) {
+        const made = implied(value, t);
+        strings = made.strings;
+        objects.push(...asApplied(made.object, selector, secrets));
+      }
       // A string is also user data on its own: whatever the path, cloud-init or a key is what it holds.
       for (const s of strings) objects.push({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'value' }, stringData: { value: s } });
     } else {
-      for (const doc of flattenLists([value])) objects.push(...asApplied(withIdentity(doc, selector ?? {}), selector, secrets));
+      for (const doc of flattenLists([value])) {
+        const own = withIdentity(doc, selector ?? {});
+        objects.push(...asApplied(own, selector, secrets));
+        // With a target, kustomize applies the document to what the target selects, whatever kind it says.
+        for (const kind of kinds ?? []) {
+          if (own['kind'] === kind) continue;
+          objects.push(...asApplied({ ...doc, kind, apiVersion: apiVersionOf(kind, undefined, undefined) }, selector, secrets));
+        }
+      }
     }
   }
   return { objects, ok: parsed.ok };
+}
+
+/** What a replacement copies into a Secret: where from, and the first field it reaches. */
+export interface IntoSecret {
+  readonly source: string;
+  readonly fieldPath: string;
+}
+
+/** The fields of a Secret that hold its content or say what the content is. */
+const SECRET_FIELDS = new Set(['data', 'stringData', 'type']);
+
+/**
+ * A replacement copies a value of one object of the build into fields of others. Copied into a
+ * Secret's `data` or `stringData`, the value is written in clear in the repository (a ConfigMap, a
+ * label, a literal `sourceValue`): a secret in clear that no object shows. Copied into its `type`,
+ * it can make an Opaque Secret's data credentials (`kubernetes.io/basic-auth`). So (DVP701): a
+ * replacement with a target that may select a Secret (`select.kind` Secret or no kind: kustomize
+ * matches a replacement's select exactly) and a fieldPath that starts at `data`, `stringData` or
+ * `type` is a finding, unless its source is itself a Secret (the scan of that Secret covers what
+ * it holds). Deliberately simple: neither the value nor the target's type is looked at.
+ */
+export function replacementIntoSecret(r: JsonObject): IntoSecret | undefined {
+  const source = r['source'];
+  const fromSecret = isJsonObject(source) && source['kind'] === 'Secret' && (source['group'] === undefined || source['group'] === '') && r['sourceValue'] === undefined;
+  if (fromSecret) return undefined;
+  const targets = r['targets'];
+  if (!Array.isArray(targets)) return undefined;
+  for (const t of targets) {
+    if (!isJsonObject(t)) continue;
+    const select = t['select'];
+    const kind = isJsonObject(select) ? select['kind'] : undefined;
+    if (kind !== undefined && kind !== null && kind !== '' && kind !== 'Secret') continue;
+    const paths = t['fieldPaths'];
+    if (!Array.isArray(paths)) continue;
+    for (const p of paths) {
+      if (typeof p === 'string' && SECRET_FIELDS.has(p.split('.')[0] as string)) {
+        const what = isJsonObject(source) ? `${str(source['kind']) ?? '(no kind)'}/${str(source['name']) ?? '(no name)'}` : 'a literal value';
+        return { source: what, fieldPath: p };
+      }
+    }
+  }
+  return undefined;
 }

@@ -3,8 +3,9 @@
  * shows (SPEC §6): content dvpc cannot check (DVP001: remote bases, files outside the checked
  * paths or in another cluster's folder, entries that are not there, Helm charts, plugins dvpc does
  * not model, entries past what dvpc follows) and secrets in clear that kustomize generates or
- * patches in (DVP701/DVP704: every Secret generator fed from the repository; and, through the main
- * check's own scan, the patches, the generated ConfigMaps and the kustomization's own fields).
+ * patches in (DVP701/DVP704: every Secret generator fed from the repository, every replacement
+ * that copies a value into a Secret; and, through the main check's own scan, the patches, the
+ * generated ConfigMaps, the files of kustomize configuration and the kustomization's own fields).
  *
  * Reported on the kustomization file at the entry's line. Messages name entries and generated
  * objects, never the content: a reference is shown as a short excerpt without credentials.
@@ -14,14 +15,17 @@ import { fileDiagnostic, type Diagnostic } from '../core/diagnostic.ts';
 import { excerpt, redactedExcerpt } from '../core/excerpt.ts';
 import { formatPath, isJsonObject, type FieldPath, type Json, type JsonObject } from '../core/json.ts';
 import type { Resource } from '../core/resource.ts';
-import { MAX_KUSTOMIZATION_BYTES, type GeneratedContent, type KustomizationInput, type PatchText, type Unreachable } from '../read/kustomize-inputs.ts';
+import { MAX_KUSTOMIZATION_BYTES, type ConfigText, type GeneratedContent, type KustomizationInput, type PatchText, type ReplacementsAt, type Unreachable } from '../read/kustomize-inputs.ts';
+import { flattenLists } from '../read/plugin-config.ts';
+import { parseValues } from '../read/yaml.ts';
 import { MAX_ENTRIES, type GeneratorEntry } from '../read/kustomize-config.ts';
 import { shownRef } from './kustomize-refs.ts';
-import { patchObjects, secretIndex, type SecretIndex } from './kustomize-patches.ts';
+import { anyKind, patchObjects, replacementIntoSecret, secretIndex, type IntoSecret, type SecretIndex } from './kustomize-patches.ts';
 import { KustomizeScan, onEntry } from './kustomize-scan.ts';
 
 const VENDOR_HINT = 'vendor the content into the repository under the checked path and list the local copy (pinned, reviewed), so that what Flux applies is what dvpc checks';
 const SECRET_HINT = "keep secrets out of git: an ExternalSecret from a secret store, a SealedSecret or a SOPS-encrypted Secret (for VM user data, dvpc's Provisioning.externalSecret), and remove the generator";
+const REPLACEMENT_HINT = "keep secrets out of git (an ExternalSecret from a secret store, a SealedSecret or a SOPS-encrypted Secret), and copy into a Secret's data, stringData or type only from another Secret";
 
 /** Entries of one kustomization reported one by one; the rest are counted in one more finding. */
 const MAX_UNREACHABLE = 100;
@@ -113,8 +117,45 @@ function patch(k: KustomizationInput, p: PatchText, scan: KustomizeScan, secrets
     const targets = [...new Set(made.objects.map(objectName))].filter((n) => n !== 'Secret/value').slice(0, 3).join(', ');
     return { objects: made.objects, info: { ok: made.ok, targets } };
   });
-  const out = found.map((d) => onEntry(d, k, p.path, `${from}${info.targets === '' ? '' : ` of ${redactedExcerpt(info.targets)}`}`));
+  const of = anyKind(p.target) ? ' of any object its target selects' : info.targets === '' ? '' : ` of ${redactedExcerpt(info.targets)}`;
+  const out = found.map((d) => onEntry(d, k, p.path, `${from}${of}`));
   if (!info.ok) out.push(diagnostic(k, 'DVP001', p.path, `${from} is not valid YAML or JSON: kustomize would fail the build`, 'fix the patch'));
+  return out;
+}
+
+/** The replacements of one entry that copy into a Secret: the first, and how many; once per file's replacements. */
+const intoSecrets = new WeakMap<readonly JsonObject[], { first: IntoSecret; count: number } | null>();
+
+function replacements(k: KustomizationInput, r: ReplacementsAt): Diagnostic | undefined {
+  let found = intoSecrets.get(r.bodies);
+  if (found === undefined) {
+    found = null;
+    for (const body of r.bodies) {
+      const into = replacementIntoSecret(body);
+      if (into) found = found ? { first: found.first, count: found.count + 1 } : { first: into, count: 1 };
+    }
+    intoSecrets.set(r.bodies, found);
+  }
+  if (!found) return undefined;
+  const from = r.ref === undefined ? 'the replacement' : `the replacements file ${shownRef(r.ref)}`;
+  const more = found.count > 1 ? ` (and ${found.count - 1} more replacements into Secrets)` : '';
+  return diagnostic(
+    k,
+    'DVP701',
+    r.path,
+    `${from} copies ${redactedExcerpt(found.first.source)} into ${redactedExcerpt(found.first.fieldPath)} of a Secret its target may select${more}: a Secret's content from the repository in clear, or a type that makes its data credentials`,
+    REPLACEMENT_HINT,
+  );
+}
+
+/** A file of kustomize configuration, scanned as the configuration it is (never an object). */
+function configText(k: KustomizationInput, c: ConfigText, scan: KustomizeScan): Diagnostic[] {
+  const { found, info: ok } = scan.findingsWith(c.text, 'config', () => {
+    const values = parseValues(c.text);
+    return { objects: flattenLists(values.values.flatMap((v) => (Array.isArray(v) ? v : [v]))), info: values.ok };
+  });
+  const out = found.map((d) => onEntry(d, k, c.path, `the kustomize configuration file ${shownRef(c.ref)}`));
+  if (!ok) out.push(diagnostic(k, 'DVP001', c.path, `the kustomize configuration file ${shownRef(c.ref)} is not valid YAML or JSON: kustomize would fail the build`, 'fix the file'));
   return out;
 }
 
@@ -153,6 +194,11 @@ function checkOne(k: KustomizationInput, scan: KustomizeScan, secrets: SecretInd
     }
   }
   for (const p of k.patches) out.push(...patch(k, p, scan, secrets));
+  for (const r of k.replacements) {
+    const d = replacements(k, r);
+    if (d) out.push(d);
+  }
+  for (const c of k.configTexts) out.push(...configText(k, c, scan));
   for (const s of k.plugins.scan) for (const d of scan.findings(JSON.stringify(s.doc), 'plugin', () => [s.doc])) out.push(onEntry(d, k, s.path, `the plugin configuration ${objectName(s.doc)}`));
   out.push(...scan.own(k, ownFields(k.body)));
   return out;

@@ -10,9 +10,9 @@
  * objects here, while dvpc checks each cluster on its own: the entry is DVP001, and what only it
  * brought in is not read.
  *
- * Files some kustomization reads as a patch, a generator's input or a plugin configuration are not
- * objects (unless a kustomization also lists them as a resource): the checks scan them as what
- * they are.
+ * Files some kustomization reads as a patch, a generator's input, a plugin configuration or its own
+ * configuration (`configurations`, a `replacements` file, `openapi.path`) are not objects (unless a
+ * kustomization also lists them as a resource): the checks scan them as what they are.
  */
 import { relative, resolve, sep } from 'node:path';
 import { realpathSync } from 'node:fs';

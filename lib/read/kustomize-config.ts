@@ -1,6 +1,7 @@
 /**
  * What a kustomization file asks kustomize to build, as data: the local or remote things it lists,
- * the patches it applies, the Secrets and ConfigMaps it generates, the plugins and charts it runs.
+ * the patches it applies, the Secrets and ConfigMaps it generates, the plugins and charts it runs,
+ * its replacements and the files of its own configuration (`configurations`, `openapi.path`).
  * Flux runs `kubectl kustomize` on the folders dvpc checks, so all of it is part of the desired
  * state (SPEC §2, §6 DVP001 and DVP701). Pure: finding and reading what an entry names is
  * kustomize-inputs.ts's; plugin configurations are plugin-config.ts's.
@@ -79,6 +80,12 @@ export interface HelmChart {
   readonly repo: string | undefined;
 }
 
+/** A replacement written in the kustomization (or a ReplacementTransformer's configuration). */
+export interface InlineReplacement {
+  readonly path: FieldPath;
+  readonly body: JsonObject;
+}
+
 export interface KustomizeConfig {
   /** What kustomize builds into objects: resources (and `bases`), components, crds. */
   readonly resources: readonly Listed[];
@@ -89,6 +96,11 @@ export interface KustomizeConfig {
   readonly inlinePlugins: readonly { readonly path: FieldPath; readonly text: string; readonly field: PluginField }[];
   readonly generators: readonly GeneratorEntry[];
   readonly charts: readonly HelmChart[];
+  /** `replacements` entries: written inline, or files of replacements (`path`). */
+  readonly inlineReplacements: readonly InlineReplacement[];
+  readonly replacementFiles: readonly Listed[];
+  /** Files of kustomize's own configuration, no objects: `configurations` (field specs), `openapi.path` (a schema). */
+  readonly configFiles: readonly Listed[];
 }
 
 /**
@@ -210,6 +222,20 @@ function patchEntries(body: JsonObject, budget: EntryBudget, patchFiles: PatchFi
   }
 }
 
+/**
+ * A `replacements` list (a kustomization's, or a ReplacementTransformer's at `at`): an entry with
+ * a `path` names a file of replacements, one with `source`/`targets` is a replacement itself.
+ */
+export function replacementEntries(list: Json | undefined, path: FieldPath, budget: EntryBudget, files: Listed[], inline: InlineReplacement[], at?: FieldPath): void {
+  if (!Array.isArray(list)) return;
+  list.forEach((r, i) => {
+    if (!isJsonObject(r) || !budget.take([...path, i])) return;
+    const file = r['path'];
+    if (typeof file === 'string' && file !== '') files.push({ path: at ?? [...path, i, 'path'], ref: file });
+    else inline.push({ path: at ?? [...path, i], body: r });
+  });
+}
+
 function helmCharts(body: JsonObject, budget: EntryBudget): HelmChart[] {
   const out: HelmChart[] = [];
   for (const field of ['helmCharts', 'helmChartInflationGenerator'] as const) {
@@ -248,5 +274,11 @@ export function kustomizeConfig(body: JsonObject, budget = new EntryBudget()): K
       if (isJsonObject(g) && budget.take([field, i])) generators.push(generatorEntry(kind, g, [field, i], budget));
     });
   }
-  return { resources, patchFiles, inlinePatches, pluginFiles, inlinePlugins, generators, charts: helmCharts(body, budget) };
+  const replacementFiles: Listed[] = [];
+  const inlineReplacements: InlineReplacement[] = [];
+  replacementEntries(body['replacements'], ['replacements'], budget, replacementFiles, inlineReplacements);
+  const configFiles: Listed[] = strings(body['configurations'], ['configurations'], budget).map((s) => ({ path: s.path, ref: s.text }));
+  const openapi = body['openapi'];
+  if (isJsonObject(openapi) && typeof openapi['path'] === 'string' && openapi['path'] !== '' && budget.take(['openapi', 'path'])) configFiles.push({ path: ['openapi', 'path'], ref: openapi['path'] });
+  return { resources, patchFiles, inlinePatches, pluginFiles, inlinePlugins, generators, charts: helmCharts(body, budget), inlineReplacements, replacementFiles, configFiles };
 }

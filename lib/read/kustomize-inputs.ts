@@ -10,6 +10,9 @@
  *   (bounded, once per file, never shown) for the checks to scan. They are not objects of the
  *   cluster: `notObjects` names them, so that the walk's reading of a `.yaml` patch does not
  *   report a partial VirtualMachine as a broken one.
+ * - Files of kustomize's own configuration (`configurations`, `openapi.path`, files of
+ *   `replacements`) are read likewise: configuration, never objects (replacements are checked
+ *   for what they copy into Secrets).
  * - A Secret generator is a secret in clear whatever its files hold: its files are not read.
  * - A remote entry, one outside the roots (or reached through a link the walk refuses), one that
  *   is not there, is recorded, never fetched or read: the checks say dvpc cannot check it.
@@ -18,7 +21,7 @@
  */
 import { realpathSync, statSync, type Stats } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
-import type { FieldPath, JsonObject } from '../core/json.ts';
+import type { FieldPath, Json, JsonObject } from '../core/json.ts';
 import { isJsonObject } from '../core/json.ts';
 import type { Origin } from '../core/resource.ts';
 import type { Diagnostic } from '../core/diagnostic.ts';
@@ -67,6 +70,21 @@ export interface PatchText {
   readonly target: unknown;
 }
 
+/** Replacements on the entry that brings them: one written inline, or those of a file. */
+export interface ReplacementsAt {
+  readonly path: FieldPath;
+  /** The file they were read from, as the kustomization names it. */
+  readonly ref: string | undefined;
+  readonly bodies: readonly JsonObject[];
+}
+
+/** A file of kustomize configuration (configurations, openapi, replacements): scanned for secrets, never an object. */
+export interface ConfigText {
+  readonly path: FieldPath;
+  readonly ref: string;
+  readonly text: string;
+}
+
 /** One kustomize configuration document, and where its entries lead. */
 export interface KustomizationInput {
   /** The kustomization file, as diagnostics name it. */
@@ -82,6 +100,8 @@ export interface KustomizationInput {
   readonly resolved: readonly Resolved[];
   readonly contents: readonly GeneratedContent[];
   readonly patches: readonly PatchText[];
+  readonly replacements: readonly ReplacementsAt[];
+  readonly configTexts: readonly ConfigText[];
   /** The first entry past MAX_ENTRIES, and how many were not followed. */
   readonly cut: { readonly path: FieldPath; readonly rest: number } | undefined;
   /** The file is larger than dvpc follows: nothing of it was. */
@@ -166,7 +186,19 @@ export interface FileContent {
  */
 export class ContentReader {
   private readonly known = new Map<string, FileContent & { readonly size: number }>();
+  private readonly replacements = new Map<string, readonly JsonObject[]>();
   private total = 0;
+
+  /** The replacements of a file's text (a list of them, or one), parsed once per text. */
+  replacementsOf(text: string): readonly JsonObject[] {
+    let out = this.replacements.get(text);
+    if (!out) {
+      const values: Json[] = parseValues(text).values.flatMap((v) => (Array.isArray(v) ? v : [v]));
+      out = values.filter(isJsonObject);
+      this.replacements.set(text, out);
+    }
+    return out;
+  }
 
   read(real: string, max: number): FileContent | { detail: string } {
     const known = this.known.get(real);
@@ -189,6 +221,8 @@ class Follower {
   readonly resolved: Resolved[] = [];
   readonly contents: GeneratedContent[] = [];
   readonly patches: PatchText[] = [];
+  readonly replacements: ReplacementsAt[] = [];
+  readonly configTexts: ConfigText[] = [];
 
   constructor(
     private readonly dir: string,
@@ -230,6 +264,23 @@ class Follower {
     if (!r) return;
     if (r.binary) this.unreachable.push({ ...entry, why: 'unreadable', detail: 'not UTF-8 text' });
     else this.patches.push({ path: entry.path, ref: entry.ref, text: r.text, target: entry.target });
+  }
+
+  /** A file of kustomize configuration: read to be scanned, and no object; its text, or undefined. */
+  configFile(entry: Listed): string | undefined {
+    const r = this.text(entry, MAX_FILE_BYTES);
+    if (!r) return undefined;
+    if (r.binary) {
+      this.unreachable.push({ ...entry, why: 'unreadable', detail: 'not UTF-8 text' });
+      return undefined;
+    }
+    this.configTexts.push({ path: entry.path, ref: entry.ref, text: r.text });
+    return r.text;
+  }
+
+  replacementFile(entry: Listed): void {
+    const text = this.configFile(entry);
+    if (text !== undefined) this.replacements.push({ path: entry.path, ref: entry.ref, bodies: this.reader.replacementsOf(text) });
   }
 
   /** A generator's inputs: a ConfigMap's are read for the checks; a Secret's are only located. */
@@ -289,7 +340,7 @@ function follow(file: FoundFile, walk: Walk, roots: readonly string[], context: 
     const base = { file: shown, found: file, body: doc.value, origin: doc.origin };
     if (text.length > MAX_KUSTOMIZATION_BYTES) {
       const config = kustomizeConfig({});
-      out.push({ ...base, config, plugins: emptyPluginContent(), unreachable: [], resolved: [], contents: [], patches: [], cut: undefined, tooLarge: true });
+      out.push({ ...base, config, plugins: emptyPluginContent(), unreachable: [], resolved: [], contents: [], patches: [], replacements: [], configTexts: [], cut: undefined, tooLarge: true });
       continue;
     }
     const budget = new EntryBudget();
@@ -311,7 +362,11 @@ function follow(file: FoundFile, walk: Walk, roots: readonly string[], context: 
     for (const p of [...config.patchFiles, ...plugins.patchFiles]) f.patchFile(p);
     for (const p of [...config.inlinePatches, ...plugins.inlinePatches]) f.patches.push({ path: p.path, ref: undefined, text: p.text, target: p.target });
     for (const g of [...config.generators, ...plugins.generators]) f.generator(g);
-    out.push({ ...base, config, plugins, unreachable: f.unreachable, resolved: f.resolved, contents: f.contents, patches: f.patches, cut: budget.cut, tooLarge: false });
+    for (const r of [...config.inlineReplacements, ...plugins.inlineReplacements]) f.replacements.push({ path: r.path, ref: undefined, bodies: [r.body] });
+    for (const r of [...config.replacementFiles, ...plugins.replacementFiles]) f.replacementFile(r);
+    for (const c of config.configFiles) f.configFile(c);
+    const { unreachable, resolved, contents, patches, replacements, configTexts } = f;
+    out.push({ ...base, config, plugins, unreachable, resolved, contents, patches, replacements, configTexts, cut: budget.cut, tooLarge: false });
   }
   return out;
 }

@@ -2,19 +2,22 @@
  * What kustomize's builtin plugins, configured under `generators`, `transformers` and
  * `validators` (in a file or inline), add to a build: a SecretGenerator is a secretGenerator, a
  * ConfigMapGenerator a configMapGenerator (whatever their apiVersion: the same content), the
- * patch transformers are patches. Any other generator (Helm, an exec or function plugin) adds
+ * patch transformers are patches, a ReplacementTransformer's replacements are `replacements`. Any other generator (Helm, an exec or function plugin) adds
  * content dvpc cannot check. Everything found is reported on the kustomization's entry, and the
  * paths a configuration names are relative to the kustomization's folder, as kustomize loads them.
  * Pure.
  */
 import type { FieldPath, Json, JsonObject } from '../core/json.ts';
 import { isJsonObject } from '../core/json.ts';
-import { generatorEntry, readsAsResources, type EntryBudget, type GeneratorEntry, type InlinePatch, type PatchFile, type PluginField } from './kustomize-config.ts';
+import { generatorEntry, readsAsResources, replacementEntries, type EntryBudget, type GeneratorEntry, type InlinePatch, type InlineReplacement, type Listed, type PatchFile, type PluginField } from './kustomize-config.ts';
 
 export interface PluginContent {
   readonly generators: GeneratorEntry[];
   readonly inlinePatches: InlinePatch[];
   readonly patchFiles: PatchFile[];
+  /** A ReplacementTransformer's replacements, as a kustomization's `replacements`. */
+  readonly inlineReplacements: InlineReplacement[];
+  readonly replacementFiles: Listed[];
   /** Generators dvpc does not model, by kind. */
   readonly unknown: { readonly path: FieldPath; readonly kind: string }[];
   /** Other configurations (labels, annotations...): scanned as objects for secrets. */
@@ -22,7 +25,7 @@ export interface PluginContent {
 }
 
 export function emptyPluginContent(): PluginContent {
-  return { generators: [], inlinePatches: [], patchFiles: [], unknown: [], scan: [] };
+  return { generators: [], inlinePatches: [], patchFiles: [], inlineReplacements: [], replacementFiles: [], unknown: [], scan: [] };
 }
 
 /** The objects of documents, Lists flattened as kustomize reads them (configurations and patches alike). */
@@ -77,6 +80,7 @@ export function pluginContent(values: readonly Json[], field: PluginField, at: F
       if (kind === 'SecretGenerator' || kind === 'ConfigMapGenerator') into.generators.push(generatorEntry(kind === 'SecretGenerator' ? 'Secret' : 'ConfigMap', doc, [], budget, at));
       else into.unknown.push({ path: at, kind });
     } else if (!transformerPatches(doc, at, budget, into)) {
+      if (kind === 'ReplacementTransformer') replacementEntries(doc['replacements'], [], budget, into.replacementFiles, into.inlineReplacements, at);
       into.scan.push({ path: at, doc });
     }
   }
