@@ -11,7 +11,7 @@ import { checkPaths } from '../lib/front/check-paths.ts';
 import { main } from '../lib/cli/main.ts';
 import { emitDocuments } from '../lib/render/yaml-emit.ts';
 import { Cluster, VirtualMachine } from '../lib/index.ts';
-import { cleanup, readTree, tempDir, captureIo } from './helpers.ts';
+import { cleanup, hasKubectl, readTree, tempDir, captureIo } from './helpers.ts';
 import type { Json } from '../lib/core/json.ts';
 
 const root = tempDir();
@@ -164,14 +164,6 @@ describe('the GitOps hand-off', () => {
   });
 });
 
-function hasKubectl(): boolean {
-  try {
-    execFileSync('kubectl', ['version', '--client'], { stdio: 'pipe' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('the markdown diff of a realistic change', () => {
   it('reads on its own: summary first, dangers, then details folded', async () => {

@@ -1,5 +1,6 @@
 /** Helpers shared by the tests: throw-away folders, a tiny cluster, rendering without writing. */
 import { afterEach } from 'vitest';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, statSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -80,4 +81,14 @@ export function scratchDirs(): () => string {
     dirs.push(d);
     return d;
   };
+}
+
+/** Whether kubectl is on PATH (the tests that run `kubectl kustomize` need it, CI has it). */
+export function hasKubectl(): boolean {
+  try {
+    execFileSync('kubectl', ['version', '--client'], { stdio: 'pipe' });
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { dirname, join } from 'node:path';
-import { cleanup, tempDir } from './helpers.ts';
+import { cleanup, hasKubectl, tempDir } from './helpers.ts';
 import { dvpcHere } from './run-cli.ts';
 import { lineOf } from './check-helpers.ts';
 import { checkPaths } from '../lib/front/check-paths.ts';
@@ -57,14 +57,6 @@ async function checkJson(args: readonly string[]): Promise<{ code: number; repor
   return { code: r.code, report: JSON.parse(r.out) as JsonReport, out: r.out + r.err };
 }
 
-function hasKubectl(): boolean {
-  try {
-    execFileSync('kubectl', ['version', '--client'], { stdio: 'pipe' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const KUSTOMIZATION = `apiVersion: kustomize.config.k8s.io/v1beta1
 kind: Kustomization
