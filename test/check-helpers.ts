@@ -231,3 +231,21 @@ export function expectCase(c: CheckCase, base: string): void {
   const good = checkFiles({ 'state.yaml': c.good ?? base }, opts);
   expect(good.codes(), JSON.stringify(good.diagnostics, null, 1)).not.toContain(c.code);
 }
+
+/** A VirtualMachine of class std in namespace apps on the image ubuntu; `extra` adds spec lines. */
+export const vmDoc = (name: string, extra = '') => `apiVersion: virtualization.deckhouse.io/v1alpha2
+kind: VirtualMachine
+metadata:
+  name: ${name}
+  namespace: apps
+spec:
+  virtualMachineClassName: std
+  cpu:
+    cores: 1
+    coreFraction: 10%
+  memory:
+    size: 1Gi
+  blockDeviceRefs:
+    - kind: ClusterVirtualImage
+      name: ubuntu
+${extra}`;

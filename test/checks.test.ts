@@ -3,29 +3,12 @@
  * and field), and the nearest correct input, which passes.
  */
 import { describe, expect, it } from 'vitest';
-import { BASE, checkFiles, expectCase, withDocs, type CheckCase } from './check-helpers.ts';
+import { BASE, checkFiles, expectCase, vmDoc as VM2, withDocs, type CheckCase } from './check-helpers.ts';
 
 const edit = (from: string, to: string) => {
   if (!BASE.includes(from)) throw new Error(`not in BASE: ${from}`);
   return BASE.replace(from, to);
 };
-
-const VM2 = (name: string, extra = '') => `apiVersion: virtualization.deckhouse.io/v1alpha2
-kind: VirtualMachine
-metadata:
-  name: ${name}
-  namespace: apps
-spec:
-  virtualMachineClassName: std
-  cpu:
-    cores: 1
-    coreFraction: 10%
-  memory:
-    size: 1Gi
-  blockDeviceRefs:
-    - kind: ClusterVirtualImage
-      name: ubuntu
-${extra}`;
 
 const FREE_CLASS = `apiVersion: virtualization.deckhouse.io/v1alpha3
 kind: VirtualMachineClass

@@ -5,7 +5,7 @@
  * and the nearest correct input passes.
  */
 import { describe, expect, it } from 'vitest';
-import { checkFiles, expectCase, withDocs, type CheckCase } from './check-helpers.ts';
+import { checkFiles, expectCase, vmDoc, withDocs, type CheckCase } from './check-helpers.ts';
 
 const POOL = `apiVersion: virtualization.deckhouse.io/v1alpha2
 kind: VirtualMachinePool
@@ -67,22 +67,7 @@ metadata:
 spec:
   address: 02:00:5e:10:00:01`;
 
-const APP_VM = `apiVersion: virtualization.deckhouse.io/v1alpha2
-kind: VirtualMachine
-metadata:
-  name: app
-  namespace: apps
-spec:
-  virtualMachineClassName: std
-  cpu:
-    cores: 1
-    coreFraction: 10%
-  memory:
-    size: 1Gi
-  blockDeviceRefs:
-    - kind: ClusterVirtualImage
-      name: ubuntu
-  networks:
+const APP_VM = vmDoc('app', `  networks:
     - type: Main
     - type: Network
       name: office
@@ -106,7 +91,7 @@ spec:
   topologySpreadConstraints:
     - maxSkew: 1
       topologyKey: topology.kubernetes.io/zone
-      whenUnsatisfiable: ScheduleAnyway`;
+      whenUnsatisfiable: ScheduleAnyway`);
 
 const DATA_DISK = `apiVersion: virtualization.deckhouse.io/v1alpha2
 kind: VirtualDisk

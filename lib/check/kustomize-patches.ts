@@ -17,7 +17,7 @@
  * plain object every patch also makes. Pure.
  */
 import type { Json, JsonObject } from '../core/json.ts';
-import { isJsonObject } from '../core/json.ts';
+import { isJsonObject, setKey } from '../core/json.ts';
 import type { Resource } from '../core/resource.ts';
 import { DVP_KINDS, GROUP } from '../core/kinds.ts';
 import { parseValues } from '../read/yaml.ts';
@@ -46,11 +46,6 @@ function str(v: Json | undefined): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-/** Sets a key without ever touching a prototype (`__proto__` is data here). */
-function define(obj: JsonObject, key: string, value: Json): void {
-  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
-}
-
 function newObject(): JsonObject {
   return Object.create(null) as JsonObject;
 }
@@ -76,11 +71,11 @@ function withIdentity(doc: JsonObject, target: JsonObject): JsonObject {
 function implied(ops: readonly Json[], target: JsonObject): { object: JsonObject; strings: string[] } {
   const kind = str(target['kind']);
   const object = newObject();
-  define(object, 'apiVersion', apiVersionOf(kind, str(target['group']), str(target['version'])));
-  if (kind !== undefined) define(object, 'kind', kind);
+  setKey(object, 'apiVersion', apiVersionOf(kind, str(target['group']), str(target['version'])));
+  if (kind !== undefined) setKey(object, 'kind', kind);
   const meta = newObject();
-  define(meta, 'name', str(target['name']) ?? '(any name)');
-  define(object, 'metadata', meta);
+  setKey(meta, 'name', str(target['name']) ?? '(any name)');
+  setKey(object, 'metadata', meta);
   const strings: string[] = [];
   for (const op of ops) {
     if (!isJsonObject(op) || !Object.hasOwn(op, 'value') || typeof op['path'] !== 'string') continue;
@@ -98,7 +93,7 @@ const MAX_SEGMENTS = 64;
 
 function setAt(root: JsonObject, pointer: string, value: Json): void {
   if (pointer === '') {
-    if (isJsonObject(value)) for (const [k, v] of Object.entries(value)) define(root, k, v);
+    if (isJsonObject(value)) for (const [k, v] of Object.entries(value)) setKey(root, k, v);
     return;
   }
   let segs = pointer.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
@@ -109,11 +104,11 @@ function setAt(root: JsonObject, pointer: string, value: Json): void {
     if (isJsonObject(next)) node = next;
     else {
       const fresh = newObject();
-      define(node, s, fresh);
+      setKey(node, s, fresh);
       node = fresh;
     }
   }
-  define(node, segs[segs.length - 1] as string, value);
+  setKey(node, segs[segs.length - 1] as string, value);
 }
 
 function hasEntries(v: Json | undefined): boolean {

@@ -10,6 +10,7 @@ import { formatPath, type FieldPath, type JsonObject } from '../core/json.ts';
 import { toResource, type Origin } from '../core/resource.ts';
 import type { KustomizationInput } from '../read/kustomize-inputs.ts';
 import { SecretScan } from './secrets.ts';
+import { distinctFindings } from './secret-patterns.ts';
 
 /** Objects made up for the scan have no file: findings are placed on the entry instead. */
 const NOWHERE: Origin = { file: '', line: () => undefined };
@@ -35,7 +36,7 @@ export class KustomizeScan {
     const made = make();
     const before = this.scan.out.length;
     for (const o of made.objects) this.scan.object(toResource(o, NOWHERE, 'default'));
-    const result = { found: dedupe(this.scan.out.splice(before)), info: made.info };
+    const result = { found: distinctFindings(this.scan.out.splice(before)), info: made.info };
     if (!byAs) this.memo.set(content, (byAs = new Map()));
     byAs.set(as, result);
     return result;
@@ -47,16 +48,6 @@ export class KustomizeScan {
     this.scan.object(toResource(body, k.origin, 'default'));
     return this.scan.out.splice(before).map((d) => ({ code: d.code, severity: d.severity, message: `in the kustomization: ${d.message}`, hint: d.hint, file: k.file, line: d.line, path: d.path }));
   }
-}
-
-function dedupe(found: readonly Diagnostic[]): Diagnostic[] {
-  const seen = new Set<string>();
-  return found.filter((d) => {
-    const k = `${d.code}\0${d.message}`;
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
 }
 
 /** A finding in made-up content, placed on the kustomization's entry; `what` says what made it. */

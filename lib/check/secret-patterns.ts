@@ -214,3 +214,14 @@ function shellLiteral(words: string, escapes: boolean): string | undefined {
   const joined = parts.join(' ');
   return escapes ? joined.replace(/\\n/g, '\n').replace(/\\t/g, '\t') : joined;
 }
+
+/** Findings (or diagnostics) without repeats: one per code and message, in their first order. */
+export function distinctFindings<T extends { readonly code: string; readonly message: string }>(list: readonly T[]): T[] {
+  const seen = new Set<string>();
+  return list.filter((f) => {
+    const k = `${f.code}\0${f.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}

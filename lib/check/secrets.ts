@@ -25,7 +25,7 @@ import { encodedPrivateKey, keyInBase64 } from './encoded-key.ts';
 import { hasSopsMetadata, isSopsValue } from './sops.ts';
 import { explodeUserData, userDataProblem, type Payload } from './user-data.ts';
 import { cloudConfigFindings } from './cloud-config.ts';
-import { isPrivateKey, privateKey, scriptPasswords, sysprepPlainText, type Finding } from './secret-patterns.ts';
+import { distinctFindings, isPrivateKey, privateKey, scriptPasswords, sysprepPlainText, type Finding } from './secret-patterns.ts';
 
 const CREDENTIAL_TYPES = new Set(['kubernetes.io/basic-auth', 'kubernetes.io/ssh-auth', 'kubernetes.io/dockerconfigjson', 'kubernetes.io/dockercfg', 'kubernetes.io/tls', 'bootstrap.kubernetes.io/token']);
 
@@ -75,7 +75,7 @@ function scanUserData(input: string | Uint8Array, run: RunBudget): readonly Find
     const k = (whole ? undefined : privateKey(typeof input === 'string' ? input : bytesToText(input), '')) ?? encodedKeyIn(payloads, budget);
     if (k) out.push(k);
   }
-  return out.length === 0 ? NOTHING : out.length === 1 ? out : dedupe(out);
+  return out.length === 0 ? NOTHING : out.length === 1 ? out : distinctFindings(out);
 }
 
 /** A blob (a ConfigMap's binaryData): base64, perhaps of gzip or of base64 again, scanned for keys. */
@@ -103,16 +103,6 @@ function encodedKey(text: string, where: string, budget: Budget): Finding | unde
 
 function single(finding: Finding | undefined): readonly Finding[] {
   return finding ? [finding] : NOTHING;
-}
-
-function dedupe(findings: Finding[]): Finding[] {
-  const seen = new Set<string>();
-  return findings.filter((f) => {
-    const k = `${f.code}\0${f.message}`;
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
 }
 
 /** Deeper than this, the walk goes on without recursion (hostile nesting cannot overflow the stack). */

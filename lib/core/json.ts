@@ -39,3 +39,9 @@ export function at(obj: Json | undefined, path: FieldPath): Json | undefined {
   }
   return cur;
 }
+
+/** Sets a key of input data: `__proto__` is data here, never the object's prototype. */
+export function setKey(obj: JsonObject, key: string, value: Json): void {
+  if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  else obj[key] = value;
+}

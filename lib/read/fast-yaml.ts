@@ -16,6 +16,7 @@
  * one hash lookup each.
  */
 import type { Json, JsonObject } from '../core/json.ts';
+import { setKey } from '../core/json.ts';
 import { NOT_JSON, plainKey, plainValue } from './resolve.ts';
 
 export const FALLBACK: unique symbol = Symbol('fallback to the document API');
@@ -39,12 +40,6 @@ const SQUOTE = 39;
 /** First characters that make a plain key or value something else (YAML indicators). */
 const NOT_PLAIN_START = new Uint8Array(128);
 for (const c of '?:,[]{}#&*!|>%@`\'"') NOT_PLAIN_START[c.charCodeAt(0)] = 1;
-
-function setKey(obj: JsonObject, key: string, value: Json): void {
-  // `__proto__` is data here, never the prototype.
-  if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
-  else obj[key] = value;
-}
 
 class Reader {
   /** Start of the current content line, its indentation, and whether the document has ended. */

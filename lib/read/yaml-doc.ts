@@ -10,6 +10,7 @@
 import { createRequire } from 'node:module';
 import type { Document, LineCounter, Node as YamlNode, Scalar } from 'yaml';
 import type { FieldPath, Json, JsonObject } from '../core/json.ts';
+import { setKey } from '../core/json.ts';
 import { NOT_JSON, formatFloat32, plainKey, plainValue, taggedValue } from './resolve.ts';
 import { excerpt } from '../core/excerpt.ts';
 
@@ -55,11 +56,6 @@ function allowedAliasRatio(decodeCount: number): number {
 
 function offsetOf(node: unknown): number | undefined {
   return (node as YamlNode | null)?.range?.[0];
-}
-
-function setKey(obj: JsonObject, key: string, value: Json): void {
-  if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
-  else obj[key] = value;
 }
 
 class Converter {
