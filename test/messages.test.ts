@@ -119,3 +119,25 @@ describe('Markdown for pull requests and tickets', () => {
     expect(r.out).not.toContain('<b>');
   });
 });
+
+describe('dvpc diff shows changes, not secrets or control characters', () => {
+  it('says a Secret value changed without its value, and shows a value with a line break escaped', async () => {
+    const secret = (pw: string) => `apiVersion: v1\nkind: Secret\nmetadata: {name: s, namespace: apps}\nstringData: {password: ${pw}}\n`;
+    const config = (v: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: apps}\ndata: {note: ${JSON.stringify(v)}}\n`;
+    const base = folder('diff-secret-base', { 's.yaml': secret('old-hunter2'), 'c.yaml': config('a') });
+    const want = folder('diff-secret-want', { 's.yaml': secret('new-hunter3'), 'c.yaml': config('b\n::error::forged') });
+    for (const format of ['text', 'json', 'markdown']) {
+      const r = await dvpcHere(['diff', '--baseline', base, want, '--format', format]);
+      expect(r.out, format).not.toMatch(/hunter/);
+      expect(r.out, format).toContain('(a Secret value, not shown)');
+      expect(r.out, format).not.toMatch(/^::error/m);
+    }
+    const text = (await dvpcHere(['diff', '--baseline', base, want])).out;
+    expect(text).toContain('"b\\n::error::forged"');
+    // An object's name with an escape sequence is shown, not obeyed.
+    writeFileSync(join(want, 'e.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: "x\\e[2Jy", namespace: apps}\n');
+    const named = (await dvpcHere(['diff', '--baseline', base, want])).out;
+    expect(named).not.toContain('\u001b');
+    expect(named).toContain('x\\u001b[2Jy');
+  });
+});

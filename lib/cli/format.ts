@@ -28,6 +28,11 @@ function printable(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069]/g, (c) => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
 }
 
+/** A text report of several lines (diff, drain, classes), each line made printable as above. */
+export function printableLines(text: string): string {
+  return text.split('\n').map(printable).join('\n');
+}
+
 /**
  * The file and line a diagnostic points at: the file it was found in, else (a problem a
  * constructor found, with no rendered file) the user's TypeScript line.

@@ -92,6 +92,15 @@ function totals(model: ClusterModel): { cores: number; requested: number; memory
   return { cores, requested: Math.round(requested * 1000) / 1000, memory };
 }
 
+/** What a diff shows of a Secret's data: that a value changed, never the value (reports travel far). */
+const HIDDEN = '(a Secret value, not shown)';
+
+function hideSecretValue(f: FieldChange): FieldChange {
+  const top = f.path[0];
+  if (top !== 'data' && top !== 'stringData') return f;
+  return { ...f, before: f.before === undefined ? undefined : HIDDEN, after: f.after === undefined ? undefined : HIDDEN };
+}
+
 /** Compares one cluster's desired objects with its baseline. */
 export function diffCluster(cluster: string, desired: readonly Resource[], baseline: readonly Resource[], options: Omit<ModelOptions, 'baseline'> & { allow?: ReadonlySet<string>; handoff?: boolean } = {}): ClusterDiff {
   const model = new ClusterModel(desired, { ...options, baseline });
@@ -128,6 +137,7 @@ export function diffCluster(cluster: string, desired: readonly Resource[], basel
     else {
       fields = diffJson(comparable(b.body), comparable(a.body));
       if (fields.length === 0) continue;
+      if (r.kind === 'Secret' && r.apiVersion === 'v1') fields = fields.map(hideSecretValue);
       change = 'changed';
     }
     const t = TALLY_OF[r.kind];

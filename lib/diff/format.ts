@@ -11,7 +11,8 @@ const SIGN = { added: '+', removed: '-', changed: '~' } as const;
 
 function value(v: unknown): string {
   if (v === undefined) return '(unset)';
-  const s = typeof v === 'string' ? v : JSON.stringify(v);
+  // A string with a line break or a control character is shown escaped: one value, one line.
+  const s = typeof v === 'string' && !/[\u0000-\u001f\u007f-\u009f\u2028-\u202e\u2066-\u2069]/.test(v) ? v : JSON.stringify(v);
   return s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }
 

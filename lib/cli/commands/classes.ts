@@ -4,7 +4,7 @@ import { loadInventory } from '../../inventory/load.ts';
 import { deriveClasses, derivationText, derivedManifests } from '../../classes/derive.ts';
 import { emitDocuments } from '../../render/yaml-emit.ts';
 import type { Json } from '../../core/json.ts';
-import { diagnosticLine } from '../format.ts';
+import { diagnosticLine, printableLines } from '../format.ts';
 import { formatFlag, mustExist, noPositionals, parse, stringFlag, type Command, type Io } from '../args.ts';
 
 const usage = `Usage: dvpc classes --inventory DIR [--group-by LABEL] [--format yaml|json|text]
@@ -40,7 +40,7 @@ async function run(args: string[], io: Io): Promise<number> {
   for (const d of inventory.diagnostics) io.err(diagnosticLine(d));
   const derivation = deriveClasses(inventory, { groupBy: stringFlag(values, 'group-by') });
   if (format === 'text') {
-    io.out(derivationText(derivation, inventory));
+    io.out(printableLines(derivationText(derivation, inventory)));
   } else {
     const manifests = derivedManifests(derivation) as { [key: string]: Json }[];
     io.out(format === 'json' ? `${JSON.stringify({ apiVersion: 'v1', kind: 'List', items: manifests }, null, 2)}\n` : emitDocuments(manifests));

@@ -3,7 +3,7 @@ import { UsageError } from '../../core/errors.ts';
 import { clusterStates } from '../../front/check-paths.ts';
 import { diffCluster } from '../../diff/diff.ts';
 import { diffJson, diffMarkdown, diffText } from '../../diff/format.ts';
-import { diagnosticLine } from '../format.ts';
+import { diagnosticLine, printableLines } from '../format.ts';
 import { allowFlag, baselineFlags, formatFlag, inputPaths, mustExist, namespaceFlag, parse, stringFlag, type Command, type Io } from '../args.ts';
 import { MAX_FILE_BYTES } from '../../read/files.ts';
 import { readStream } from '../../read/stdin.ts';
@@ -48,7 +48,7 @@ async function run(args: string[], io: Io): Promise<number> {
   const reading = states.flatMap((s) => s.diagnostics);
   for (const d of reading) io.err(diagnosticLine(d));
   const diffs = states.map((s) => diffCluster(s.name, s.resources, s.baseline ?? [], { inventory: s.inventory, allow, handoff: s.handoff }));
-  io.out(format === 'json' ? diffJson(diffs) : format === 'markdown' ? diffMarkdown(diffs) : diffText(diffs));
+  io.out(format === 'json' ? diffJson(diffs) : format === 'markdown' ? diffMarkdown(diffs) : printableLines(diffText(diffs)));
   const errors = diffs.reduce((n, d) => n + d.diagnostics.filter((x) => x.severity === 'error').length, 0);
   return errors > 0 || reading.some((d) => d.severity === 'error') ? 1 : 0;
 }

@@ -9,7 +9,7 @@ import { readStream } from '../../read/stdin.ts';
 import { planDrain, type DrainPlan } from '../../drain/plan.ts';
 import { drainJson, drainMarkdown, drainText } from '../../drain/format.ts';
 import type { Diagnostic } from '../../core/diagnostic.ts';
-import { diagnosticLine } from '../format.ts';
+import { diagnosticLine, printableLines } from '../format.ts';
 import { editionFlag, formatFlag, inputPaths, mustExist, namespaceFlag, parse, stringFlag, type Command, type Io } from '../args.ts';
 
 const usage = `Usage: dvpc drain NODE... --inventory DIR [PATH...] [--format text|json|markdown]
@@ -90,7 +90,7 @@ async function run(args: string[], io: Io): Promise<number> {
   if (format === 'json') io.out(drainJson(all));
   else if (format === 'markdown') io.out(drainMarkdown(all));
   else {
-    io.out(drainText(plan));
+    io.out(printableLines(drainText(plan)));
     for (const d of all.diagnostics) io.out(diagnosticLine(d));
   }
   return all.diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
