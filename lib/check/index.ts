@@ -17,12 +17,13 @@ import { checkPlacement } from './placement.ts';
 import { checkBaseline } from './baseline.ts';
 import { checkMigration } from './migration.ts';
 import { applyAcknowledgements, readAcknowledgements } from './acknowledge.ts';
+import { checkKustomize } from './kustomize.ts';
 
 /** A check area: a pure function of the model. */
 export type Check = (model: ClusterModel) => Diagnostic[];
 
 /** Every area, in the order of SPEC §6. */
-export const CHECKS: readonly Check[] = [checkForm, checkNetwork, checkMacAddresses, checkSizing, checkPlacement, checkMigration, checkStorage, checkReferences, checkSecrets, checkBaseline];
+export const CHECKS: readonly Check[] = [checkForm, checkNetwork, checkMacAddresses, checkSizing, checkPlacement, checkMigration, checkStorage, checkReferences, checkSecrets, checkKustomize, checkBaseline];
 
 export interface Report {
   readonly diagnostics: Diagnostic[];

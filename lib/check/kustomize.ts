@@ -22,6 +22,7 @@ import { MAX_ENTRIES, type GeneratorEntry } from '../read/kustomize-config.ts';
 import { shownRef } from './kustomize-refs.ts';
 import { anyKind, patchObjects, replacementIntoSecret, secretIndex, type IntoSecret, type SecretIndex } from './kustomize-patches.ts';
 import { KustomizeScan, onEntry } from './kustomize-scan.ts';
+import type { ClusterModel } from '../model/cluster-model.ts';
 
 const VENDOR_HINT = 'vendor the content into the repository under the checked path and list the local copy (pinned, reviewed), so that what Flux applies is what dvpc checks';
 const SECRET_HINT = "keep secrets out of git: an ExternalSecret from a secret store, a SealedSecret or a SOPS-encrypted Secret (for VM user data, dvpc's Provisioning.externalSecret), and remove the generator";
@@ -210,4 +211,9 @@ export function checkKustomizations(inputs: readonly KustomizationInput[], resou
   const scan = new KustomizeScan();
   const secrets = secretIndex(resources);
   return inputs.flatMap((k) => checkOne(k, scan, secrets));
+}
+
+/** The check as the others are: a function of the model (the input's kustomizations and objects). */
+export function checkKustomize(model: ClusterModel): Diagnostic[] {
+  return checkKustomizations(model.kustomizations, model.resources);
 }

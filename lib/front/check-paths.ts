@@ -13,7 +13,7 @@ import { UsageError } from '../core/errors.ts';
 import { fileDiagnostic, type Diagnostic } from '../core/diagnostic.ts';
 import type { Resource } from '../core/resource.ts';
 import { mergeReports, runChecks, skippedCodes, type Report } from '../check/index.ts';
-import { checkKustomizations } from '../check/kustomize.ts';
+import type { KustomizationInput } from '../read/kustomize-inputs.ts';
 import { pairClusters, readClusters, readClustersAtRef, type ClusterInput } from './clusters.ts';
 import type { CheckOptions } from './resources.ts';
 
@@ -24,6 +24,8 @@ export interface ClusterState {
   readonly name: string;
   readonly handoff: boolean;
   readonly resources: Resource[];
+  /** The desired state's kustomization files (the baseline's are history): checked with the model. */
+  readonly kustomizations: readonly KustomizationInput[];
   readonly files: number;
   /** The previous state, when a baseline was given. */
   readonly baseline: Resource[] | undefined;
@@ -95,11 +97,10 @@ export function clusterStates(paths: readonly string[], options: CheckOptions = 
   const inventoryOf = inventories(pairs.filter((p) => !p.desired.handoff).map((p) => p.desired.name), options.inventory);
   return pairs.map(({ desired: d, baseline: b }) => {
     const inventory = d.handoff ? undefined : inventoryOf(d.name);
-    // What the desired state's kustomizations pull in or generate; the baseline's are history.
-    const diagnostics = [...d.diagnostics, ...checkKustomizations(d.kustomizations, d.resources), ...(inventory?.diagnostics ?? []), ...(b?.diagnostics ?? [])];
+    const diagnostics = [...d.diagnostics, ...(inventory?.diagnostics ?? []), ...(b?.diagnostics ?? [])];
     const missing = options.requireInventory && !d.handoff ? missingInventory(d.name, inventory) : undefined;
     if (missing) diagnostics.push(missing);
-    return { name: d.name, handoff: d.handoff, resources: d.resources, files: d.files, baseline: b?.resources, inventory, diagnostics };
+    return { name: d.name, handoff: d.handoff, resources: d.resources, kustomizations: d.kustomizations, files: d.files, baseline: b?.resources, inventory, diagnostics };
   });
 }
 
@@ -109,7 +110,7 @@ export function checkClusters(paths: readonly string[], options: CheckOptions & 
   const states = clusterStates(paths, options);
   return states.map((s) => {
     options.onProgress?.(`checking ${s.handoff ? 'the hand-off' : 'cluster'} ${s.name}: ${s.resources.length} objects`);
-    const model = new ClusterModel(s.resources, { inventory: s.inventory, baseline: s.baseline, files: s.files, edition: options.edition });
+    const model = new ClusterModel(s.resources, { inventory: s.inventory, baseline: s.baseline, files: s.files, edition: options.edition, kustomizations: s.kustomizations });
     const report = runChecks(model, options.allow, s.diagnostics);
     // The hand-off has no inventory or baseline checks to skip.
     return { cluster: s.name, handoff: s.handoff, report: s.handoff ? { ...report, summary: { ...report.summary, skipped: [] } } : report };

@@ -15,6 +15,7 @@ import type { ModuleConfigObject, VirtualizationSettings } from '../schema/modul
 import type { ClassCpu } from '../schema/vm-class.ts';
 import type { NodeLabelSelector, Toleration } from '../schema/common.ts';
 import { DEFAULT_CLASS_ANNOTATION } from '../schema/vm-class.ts';
+import type { KustomizationInput } from '../read/kustomize-inputs.ts';
 
 export type Parsed =
   | { readonly ok: true; readonly value: unknown }
@@ -44,6 +45,8 @@ export interface ModelOptions {
   readonly files?: number;
   /** The module's edition when the user says it (Cluster `edition`, `--edition`); see model/edition.ts. */
   readonly edition?: Edition | undefined;
+  /** The kustomization files of the input (`dvpc check`): what kustomize would add to the objects. */
+  readonly kustomizations?: readonly KustomizationInput[] | undefined;
 }
 
 interface ClassSpecShape {
@@ -59,6 +62,7 @@ export class ClusterModel {
   readonly inventory: Inventory | undefined;
   readonly baseline: readonly Resource[] | undefined;
   readonly files: number;
+  readonly kustomizations: readonly KustomizationInput[];
   readonly edition: Edition | undefined;
   /** The first definition of each object by group, kind, namespace and name (no key strings to build). */
   private readonly byName = new Map<string, Map<string, Map<string, Map<string, Resource>>>>();
@@ -77,6 +81,7 @@ export class ClusterModel {
     this.inventory = options.inventory;
     this.baseline = options.baseline;
     this.files = options.files ?? 0;
+    this.kustomizations = options.kustomizations ?? [];
     this.edition = options.edition;
     for (const r of this.resources) {
       const group = groupOf(r.apiVersion);
