@@ -3,10 +3,11 @@
  * flag values are usage errors, not internal ones (found by an attacker's review of the CLI).
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dvpcHere } from './run-cli.ts';
 import { cleanup, tempDir } from './helpers.ts';
+import { writeFiles } from './maint-helpers.ts';
 
 const root = tempDir('dvpc-messages-');
 afterAll(() => cleanup(root));
@@ -27,10 +28,7 @@ spec:
 }
 
 function folder(name: string, files: Record<string, string>): string {
-  const dir = join(root, name);
-  mkdirSync(dir, { recursive: true });
-  for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text);
-  return dir;
+  return writeFiles(join(root, name), files);
 }
 
 describe('values quoted in messages', () => {
